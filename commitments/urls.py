@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import public
+
+app_name = "commitments"
+
+urlpatterns = [
+    path("", public.OverviewView.as_view(), name="overview"),
+    path("commitments/<int:pk>/", public.CommitmentDetailView.as_view(), name="commitment"),
+    path("replies/<int:pk>/", public.ReplyDetailView.as_view(), name="reply"),
+    path(
+        "organisations/<slug:slug>/",
+        public.OrganisationDetailView.as_view(),
+        name="organisation",
+    ),
+]

@@ -1,0 +1,128 @@
+"""Shared fixtures: a small world of one bureau, one office, users per role, and a reply."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from commitments.models import Commitment, Organisation, ProgressUpdate, Proposal, Reply, Session
+from commitments.roles import assign_role
+
+# Playwright runs an event loop in the test thread; Django must still allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEED_LETTER = Path(__file__).resolve().parent.parent / "sample_data" / "reply-xinwu-2024-20.txt"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings, tmp_path):
+    # Manifest storage needs collectstatic; uploads go to a throwaway folder.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def seed_text():
+    return SEED_LETTER.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def bureau(db):
+    return Organisation.objects.create(
+        name="测试区工业和信息化局", short_name="测试工信局", slug="test-industry"
+    )
+
+
+@pytest.fixture
+def other_bureau(db):
+    return Organisation.objects.create(
+        name="测试区住房和建设局", short_name="测试住建局", slug="test-housing"
+    )
+
+
+@pytest.fixture
+def office_org(db):
+    return Organisation.objects.create(
+        name="测试区政协提案委员会", short_name="提案委", slug="test-office", is_office=True
+    )
+
+
+def make_user(django_user_model, username, role, organisation=None):
+    user = django_user_model(username=username, email=f"{username}@example.org")
+    user.set_password("correct horse battery staple")
+    assign_role(user, role, organisation)
+    return user
+
+
+@pytest.fixture
+def staff_user(django_user_model, bureau):
+    return make_user(django_user_model, "staff-a", "staff", bureau)
+
+
+@pytest.fixture
+def other_staff_user(django_user_model, other_bureau):
+    return make_user(django_user_model, "staff-b", "staff", other_bureau)
+
+
+@pytest.fixture
+def office_user(django_user_model, office_org):
+    return make_user(django_user_model, "office", "office", office_org)
+
+
+@pytest.fixture
+def member_user(django_user_model):
+    return make_user(django_user_model, "member", "member")
+
+
+@pytest.fixture
+def reply(bureau):
+    session = Session.objects.create(body="cppcc", name="测试区政协一届一次会议", year=2024)
+    proposal = Proposal.objects.create(
+        session=session,
+        number="7",
+        title="关于改善社区停车的建议",
+        proposers=["王小明"],
+        lead_organisation=bureau,
+    )
+    return Reply.objects.create(
+        proposal=proposal,
+        organisation=bureau,
+        reply_date=datetime.date(2024, 6, 1),
+        index_number="TEST/2024-0007",
+        contact_name="赵联系",
+        contact_phone="13900000000",
+        full_text="王小明委员：……",
+    )
+
+
+@pytest.fixture
+def commitment(reply, bureau):
+    return Commitment.objects.create(
+        reply=reply,
+        position=1,
+        title="新建停车位",
+        promised_text="年内新建公共停车位200个。",
+        lead_organisation=bureau,
+        original_target_date=datetime.date(2030, 12, 31),
+    )
+
+
+@pytest.fixture
+def make_update(staff_user):
+    def make(commitment, **fields):
+        values = {
+            "as_of": datetime.date(2024, 9, 1),
+            "text": "已完成选址。",
+            "status": "on_track",
+            "progress": 30,
+            "author": staff_user,
+            "organisation": staff_user.organisation,
+        }
+        values.update(fields)
+        return ProgressUpdate.objects.create(commitment=commitment, **values)
+
+    return make
