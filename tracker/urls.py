@@ -4,14 +4,22 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from commitments import feeds
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("commitments.api")),
+    path("feeds/updates/", feeds.PublishedUpdatesFeed(), name="feed-updates"),
+    path(
+        "feeds/commitments/<int:pk>/", feeds.CommitmentUpdatesFeed(), name="feed-commitment"
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
+    path("workspace/", include("commitments.workspace_urls")),
 )
 
 if settings.DEBUG:

@@ -1,0 +1,145 @@
+"""Saving a parsed reply letter: one transaction, so a failure leaves no rows behind."""
+
+import datetime
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Commitment, Measure, Organisation, Proposal, Reply, Session
+
+
+class LetterImportError(Exception):
+    """The letter cannot be saved; the message says why, for the person importing it."""
+
+
+class DuplicateReply(LetterImportError):
+    def __init__(self, reply):
+        self.reply = reply
+        super().__init__(
+            _("This reply has already been imported (reply #%(id)s); use update to replace it.")
+            % {"id": reply.pk}
+        )
+
+
+def _date(value):
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def organisation_for_name(name: str) -> Organisation:
+    """The organisation with this full or short name, created if it is new."""
+    name = name.strip()
+    existing = (
+        Organisation.objects.filter(name=name).first()
+        or Organisation.objects.filter(short_name=name).first()
+    )
+    if existing:
+        return existing
+    # Chinese names slugify to nothing; a short stable hash keeps addresses readable and unique.
+    slug = slugify(name) or "org-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return Organisation.objects.create(name=name, slug=slug)
+
+
+def session_for_name(name: str, *, kind: str, year: int) -> Session:
+    body = Session.Body.CONGRESS if ("人大" in name or kind == "suggestion") else Session.Body.CPPCC
+    session, _created = Session.objects.get_or_create(
+        name=name, defaults={"body": body, "year": year}
+    )
+    return session
+
+
+@transaction.atomic
+def reply_import(
+    *,
+    letter: dict,
+    full_text: str,
+    organisation: Organisation | None = None,
+    source_url: str = "",
+    update: bool = False,
+) -> Reply:
+    """Save a parsed letter (the parser's JSON shape) as proposal, reply, measures, commitments.
+
+    Raises DuplicateReply when the letter was imported before and `update` is false.
+    """
+    if organisation is None:
+        if not letter.get("organisation"):
+            raise LetterImportError(_("The letter does not say which organisation replied."))
+        organisation = organisation_for_name(letter["organisation"])
+    if not letter.get("title"):
+        raise LetterImportError(_("The letter does not give the proposal's title."))
+
+    reply_date = _date(letter.get("reply_date"))
+    published_date = _date(letter.get("published_date"))
+    year = (reply_date or published_date or timezone.localdate()).year
+    kind = letter.get("kind") or Proposal.Kind.PROPOSAL
+    session = (
+        session_for_name(letter["session"], kind=kind, year=year) if letter.get("session") else None
+    )
+    number = letter.get("number") or ""
+    lookup = {"session": session, "kind": kind}
+    lookup.update({"number": number} if number else {"number": "", "title": letter["title"]})
+    proposal, _created = Proposal.objects.get_or_create(
+        **lookup,
+        defaults={
+            "title": letter["title"],
+            "proposers": letter.get("proposers") or [],
+            "lead_organisation": organisation,
+        },
+    )
+
+    index_number = letter.get("index_number") or ""
+    existing = None
+    if index_number:
+        existing = Reply.objects.filter(index_number=index_number).first()
+    existing = (
+        existing
+        or Reply.objects.filter(proposal=proposal, organisation=organisation, round=1).first()
+    )
+    if existing and not update:
+        raise DuplicateReply(existing)
+
+    reply = existing or Reply(proposal=proposal, organisation=organisation, round=1)
+    reply.document_number = letter.get("document_number") or ""
+    reply.index_number = index_number
+    reply.signer = letter.get("signer") or ""
+    reply.reply_date = reply_date
+    reply.published_date = published_date
+    reply.category = letter.get("category") or ""
+    reply.full_text = full_text
+    reply.source_url = source_url
+    contact = letter.get("contact") or {}
+    reply.contact_name = contact.get("name") or ""
+    reply.contact_phone = contact.get("phone") or ""
+    reply.save()
+
+    reply.measures.all().delete()
+    Measure.objects.bulk_create(
+        Measure(reply=reply, position=position, title=item.get("title") or "", text=item["text"])
+        for position, item in enumerate(letter.get("measures") or [], start=1)
+    )
+    _save_commitments(reply, letter.get("commitments") or [], organisation)
+    return reply
+
+
+def _save_commitments(reply, items, organisation):
+    existing = {c.position: c for c in reply.commitments.all()}
+    for position, item in enumerate(items, start=1):
+        commitment = existing.pop(position, None) or Commitment(
+            reply=reply, position=position, lead_organisation=organisation
+        )
+        commitment.title = (item.get("title") or item["text"][:60])[:300]
+        commitment.promised_text = item["text"]
+        commitment.save()
+    for leftover in existing.values():
+        if leftover.updates.exists():
+            raise LetterImportError(
+                _("Commitment %(position)s has progress updates and cannot be removed.")
+                % {"position": leftover.position}
+            )
+        leftover.delete()
