@@ -1,0 +1,4 @@
+"""The signed-in workspace (to be written: issue 5)."""
+
+app_name = "workspace"
+urlpatterns = []
