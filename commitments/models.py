@@ -5,13 +5,14 @@ A commitment's status and progress move only when a progress update is published
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import DEFERRED, Case, F, Q, Value, When
+from django.db.models import DEFERRED, Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -366,6 +367,38 @@ def stale_cutoff():
     return timezone.now() - datetime.timedelta(days=settings.TRACKER_STALE_DAYS)
 
 
+class EditConflict(Exception):
+    """Someone else saved the row after the form being saved was loaded."""
+
+
+class Versioned(models.Model):
+    """Optimistic concurrency: every save bumps `version`; a form carries the version it read."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def lock_version(self, expected):
+        """Lock the row until the transaction ends; refuse if it changed since `expected`."""
+        current = (
+            type(self)
+            ._default_manager.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current != expected:
+            raise EditConflict
+        self.version = current
+
+
 class CommitmentQuerySet(models.QuerySet):
     def open(self):
         """Commitments whose status is not final."""
@@ -411,16 +444,18 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_organisation(self, organisation):
         """Commitments an organisation leads or co-handles."""
-        return self.filter(
-            Q(lead_organisation=organisation) | Q(co_organisations=organisation)
-        ).distinct()
+        # A subquery rather than a join + DISTINCT: counts and aggregates stay exact and cheap.
+        co_handled = Commitment.co_organisations.through.objects.filter(
+            organisation=organisation
+        ).values("commitment_id")
+        return self.filter(Q(lead_organisation=organisation) | Q(pk__in=co_handled))
 
     def public(self):
         """Everything the public may see: commitments come from published reply letters."""
         return self
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     reply = models.ForeignKey(
         Reply, verbose_name=_("reply"), on_delete=models.PROTECT, related_name="commitments"
     )
@@ -622,7 +657,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.exclude(Q(state=ProgressUpdate.State.DRAFT) & ~Q(author=user))
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(Versioned):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -634,6 +669,7 @@ class ProgressUpdate(models.Model):
     )
     as_of = models.DateField(_("as of"), help_text=_("The date the progress actually happened."))
     created_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last edited at"), auto_now=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -783,6 +819,10 @@ class ProgressUpdate(models.Model):
         self.save()
         if commitment.parent_id:
             commitment.parent.recompute_from_children()
+        if self.status_before != self.status:
+            from .notifications import notify_followers  # notifications imports the models
+
+            transaction.on_commit(lambda: notify_followers(self.pk))
         return commitment
 
     @transaction.atomic
@@ -795,7 +835,8 @@ class ProgressUpdate(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    return f"evidence/{timezone.now():%Y/%m}/{filename}"
+    # A random folder: files of unpublished updates must not be found by guessing their names.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
 
 
 class Evidence(models.Model):
@@ -825,6 +866,10 @@ class Evidence(models.Model):
     def __str__(self):
         return self.description
 
+    def get_absolute_url(self):
+        """A link as given; a file through the view that checks who may see it."""
+        return self.url or reverse("workspace:evidence", args=[self.pk])
+
 
 class Review(models.Model):
     class Verdict(models.TextChoices):
@@ -846,7 +891,7 @@ class Review(models.Model):
     )
     verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices)
     comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("comment"), auto_now_add=True)
+    created_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("review")
@@ -892,6 +937,25 @@ class SatisfactionRating(models.Model):
         return f"{self.member} · {self.get_outcome_display()}"
 
 
+class RehandlingQuerySet(models.QuerySet):
+    def open(self):
+        """Rounds neither closed nor answered yet by a reply of that round."""
+        answered = Reply.objects.filter(proposal=OuterRef("proposal"), round__gte=OuterRef("round"))
+        return self.filter(closed_at__isnull=True).exclude(Exists(answered))
+
+    def for_organisation(self, organisation):
+        """Rounds of proposals the organisation leads, co-handles or has replied to."""
+        co_handled = Proposal.co_organisations.through.objects.filter(
+            organisation=organisation
+        ).values("proposal_id")
+        replied = Reply.objects.filter(organisation=organisation).values("proposal_id")
+        return self.filter(
+            Q(proposal__lead_organisation=organisation)
+            | Q(proposal__in=co_handled)
+            | Q(proposal__in=replied)
+        )
+
+
 class Rehandling(models.Model):
     """A new reply round opened because a member rated the outcome 不满意."""
 
@@ -910,6 +974,8 @@ class Rehandling(models.Model):
     due_date = models.DateField(_("re-handling due date"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = RehandlingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("re-handling")

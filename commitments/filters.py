@@ -1,0 +1,118 @@
+"""The commitment filters, shared by the public list, its CSV export and the JSON API.
+
+django-filter ships no zh_Hans catalogue, so every filter carries its own translated label.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Commitment, Organisation, Session, Status
+
+SORT_CHOICES = [
+    ("updated", _("Last update")),
+    ("target", _("Target date")),
+    ("status", _("Status")),
+]
+DEFAULT_SORT = "updated"
+
+# The vocabulary's own order (not started … completed), so "sort by status" reads naturally.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
+    default=Value(len(Status)),
+)
+SORT_ORDERINGS = {
+    "updated": [F("last_published_at").desc(nulls_last=True), "-reply_id", "position"],
+    "target": [F("current_target_date").asc(nulls_last=True), "-reply_id", "position"],
+    "status": [STATUS_RANK, "-reply_id", "position"],
+}
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    """A tick box: `?overdue=1` narrows the list, leaving it out does not filter at all."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """An organisation chosen by its slug, as in `?organisation=xinwu-industry`."""
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search titles and promised text"), method="filter_text", max_length=100
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
+    )
+    organisation = SlugFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_office=False),
+        to_field_name="slug",
+        method="filter_organisation",
+        empty_label=_("All organisations"),
+    )
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"),
+        queryset=Session.objects.all(),
+        field_name="reply__proposal__session",
+        empty_label=_("All sessions"),
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), method="filter_year", min_value=1949, max_value=2999, decimal_places=0
+    )
+    overdue = FlagFilter(label=_("Overdue only"), method="filter_overdue")
+    stale = FlagFilter(label=_("Not updated for a long time only"), method="filter_stale")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method="keep_for_ordering"
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound, so the default sort applies to an address without any parameters too.
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(promised_text__icontains=value)
+            | Q(reply__proposal__title__icontains=value)
+        )
+
+    def filter_organisation(self, queryset, name, organisation):
+        return queryset.for_organisation(organisation)
+
+    def filter_year(self, queryset, name, value):
+        """The session's year; the reply's year when the proposal has no session."""
+        year = int(value)
+        return queryset.filter(
+            Q(reply__proposal__session__year=year)
+            | Q(reply__proposal__session__isnull=True, reply__reply_date__year=year)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale() if value else queryset
+
+    def keep_for_ordering(self, queryset, name, value):
+        # Ordering is applied last, in filter_queryset, so it also holds when `sort` is absent.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return queryset.order_by(*SORT_ORDERINGS[sort])
