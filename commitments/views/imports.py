@@ -1,0 +1,134 @@
+"""Import a reply letter: paste or upload → editable preview → save, all or nothing.
+
+The letter's text travels with the preview form; nothing is kept on the server between the steps.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from ..forms_import import (
+    CommitmentFormSet,
+    LetterSourceForm,
+    MeasureFormSet,
+    ReplyPreviewForm,
+    warning_summary,
+    warnings_by_key,
+)
+from ..importing import DuplicateReply, LetterImportError, reply_import
+from ..letters import parse_letter
+
+
+class ImporterRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Bureau staff and the supervising office import replies; members are refused (403)."""
+
+    def test_func(self):
+        user = self.request.user
+        return user.is_office or (user.is_bureau_staff and user.organisation_id is not None)
+
+
+def _preview_context(form, measures, commitments, **extra):
+    return {
+        "form": form,
+        "measures": measures,
+        "commitments": commitments,
+        "warning_summary": warning_summary(form, measures, commitments),
+        **extra,
+    }
+
+
+class ImportView(ImporterRequiredMixin, View):
+    """Step 1: the letter's text, pasted or uploaded; a valid letter gets its preview."""
+
+    def get(self, request):
+        return render(request, "commitments/import_form.html", {"form": LetterSourceForm()})
+
+    def post(self, request):
+        source = LetterSourceForm(request.POST, request.FILES)
+        if not source.is_valid():
+            return render(request, "commitments/import_form.html", {"form": source})
+        full_text = source.cleaned_data["letter_text"]
+        letter = parse_letter(full_text)
+        warnings = warnings_by_key(letter.get("warnings") or [])
+        form = ReplyPreviewForm(
+            user=request.user,
+            letter_warnings=warnings,
+            initial=ReplyPreviewForm.initial_from_letter(letter, full_text),
+        )
+        measures = MeasureFormSet(initial=letter.get("measures") or [], letter_warnings=warnings)
+        commitments = CommitmentFormSet(
+            initial=letter.get("commitments") or [], letter_warnings=warnings
+        )
+        context = _preview_context(form, measures, commitments)
+        return render(request, "commitments/import_preview.html", context)
+
+
+def _may_replace(user, reply) -> bool:
+    return user.is_office or reply.organisation_id == user.organisation_id
+
+
+def _save(*, letter, full_text, organisation, source_url, user, update):
+    """Save the letter; replacing an earlier import only if asked and allowed."""
+    try:
+        return reply_import(
+            letter=letter, full_text=full_text, organisation=organisation, source_url=source_url
+        )
+    except DuplicateReply as duplicate:
+        if not update:
+            raise
+        if not _may_replace(user, duplicate.reply):
+            raise LetterImportError(
+                _("This reply belongs to another organisation; you cannot update it.")
+            ) from duplicate
+        return reply_import(
+            letter=letter,
+            full_text=full_text,
+            organisation=organisation,
+            source_url=source_url,
+            update=True,
+        )
+
+
+class ImportSaveView(ImporterRequiredMixin, View):
+    """Step 2: save the corrected preview, or show it again with what went wrong."""
+
+    def get(self, request):
+        return redirect("workspace:import")
+
+    def post(self, request):
+        # Warnings are not part of the form: reading the letter again gives them back.
+        full_text = request.POST.get("full_text", "")
+        warnings = warnings_by_key(parse_letter(full_text)["warnings"] if full_text.strip() else [])
+        form = ReplyPreviewForm(request.POST, user=request.user, letter_warnings=warnings)
+        measures = MeasureFormSet(request.POST, letter_warnings=warnings)
+        commitments = CommitmentFormSet(request.POST, letter_warnings=warnings)
+        context = _preview_context(form, measures, commitments)
+        if not (form.is_valid() and measures.is_valid() and commitments.is_valid()):
+            context["invalid"] = True
+            return render(request, "commitments/import_preview.html", context)
+
+        letter = form.letter(measures=measures.items(), commitments=commitments.items())
+        try:
+            with transaction.atomic():
+                reply = _save(
+                    letter=letter,
+                    full_text=form.cleaned_data["full_text"],
+                    organisation=form.chosen_organisation(),
+                    source_url=form.cleaned_data["source_url"],
+                    user=request.user,
+                    update="update" in request.POST,
+                )
+        except DuplicateReply as duplicate:
+            context["duplicate"] = duplicate.reply
+            context["may_update"] = _may_replace(request.user, duplicate.reply)
+            return render(request, "commitments/import_preview.html", context)
+        except LetterImportError as error:
+            context["import_error"] = str(error)
+            return render(request, "commitments/import_preview.html", context)
+
+        messages.success(request, _("The reply has been imported."))
+        return redirect(reverse("commitments:reply", args=[reply.pk]))
