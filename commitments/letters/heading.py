@@ -1,0 +1,99 @@
+"""The page heading and opening sentence: proposal number, session and document type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalise import Document, Joined, Line
+
+_HEADING_END = re.compile(r"(?:答复|复函|回复|答复函|办理情况|意见)[ ]*[)）]?$")
+_HEADING_START = re.compile(r"对|关于|答复")
+
+# 第20号提案 · 20号建议 · 第046号 · 来信号 (a letter outside the session: no number)
+_NUMBER_DOC = re.compile(
+    r"(?<![\d〕】\]])(?:第[ ]*)?(?P<num>\d{1,5}|来信)[ ]*号[ ]*(?:的[ ]*)?(?:代表|委员|政协|人大)?"
+    r"(?P<doc>提案|建议|议案|意见)"
+)
+_NUMBER_LABEL = re.compile(r"(?:提案|建议)(?:编)?号[ ]*[:：][ ]*(?P<num>\d{1,5})")
+_NUMBER_AFTER_SESSION = re.compile(r"会议[ ]*(?:第[ ]*)?(?P<num>\d{1,5}|来信)[ ]*号")
+_NUMBER_BRACKETED = re.compile(r"[(（][ ]*(?:第[ ]*)?(?P<num>\d{1,5})[ ]*号[ ]*[)）]")
+_LETTER_NUMBER = re.compile(r"来信[ ]*号|来信(?:提案|建议)")
+
+_SESSION_CORE = re.compile(
+    r"第?[一二三四五六七八九十\d]{0,4}届[^\s,，。;；:：、《》()（）“”\"]{0,16}?"
+    r"第?[一二三四五六七八九十\d]{0,4}次(?:全体)?会议"
+)
+_SESSION_BODY = re.compile(r"政协|人大|人民代表大会|政治协商|委员会")
+_SESSION_CUT = re.compile(
+    r"^.*(?:关于|对|收到|提交|出席|参加|于|[您你们员表上年月日]在|[您你们员表]向|[您你]于)"
+)
+_SESSION_TRIM = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?)?在?")
+_SESSION_GAP = re.compile(
+    r"第次|(?<![一二三四五六七八九十\d])届|(?<![一二三四五六七八九十\d])次会议"
+)
+
+
+@dataclass(slots=True)
+class Number:
+    value: str | None
+    doc_word: str | None  # 提案 / 建议 as the heading calls the proposal
+    letter: bool = False  # 来信: received outside a session
+
+
+def heading_texts(doc: Document, lines: list[Line]) -> list[Joined]:
+    """Header lines as matchable texts; a heading broken over two lines is also read joined."""
+    texts = []
+    usable = [line for line in lines if not line.debris]
+    for i, line in enumerate(usable):
+        texts.append(Joined(doc, [line]))
+        if (
+            i + 1 < len(usable)
+            and _HEADING_START.search(line.text)
+            and not _HEADING_END.search(line.text)
+        ):
+            following = usable[i + 1]
+            if following.index == line.index + 1 and len(following.text) <= 40:
+                texts.append(Joined(doc, [line, following]))
+    return texts
+
+
+def find_number(texts: list[Joined]) -> Number | None:
+    """The first number found, trying the strongest patterns over all texts first."""
+    for pattern in (_NUMBER_DOC, _NUMBER_LABEL, _NUMBER_AFTER_SESSION, _NUMBER_BRACKETED):
+        for joined in texts:
+            match = pattern.search(joined.text)
+            if match:
+                num = match.group("num")
+                doc_word = match.groupdict().get("doc")
+                if num == "来信":
+                    return Number(None, doc_word, letter=True)
+                return Number(num, doc_word)
+    for joined in texts:
+        if _LETTER_NUMBER.search(joined.text):
+            return Number(None, None, letter=True)
+    return None
+
+
+def find_session(texts: list[Joined]) -> tuple[str | None, bool]:
+    """(session as written, whether its numbers look incomplete)."""
+    for joined in texts:
+        for match in _SESSION_CORE.finditer(joined.text):
+            start = match.start()
+            # Extend left over the place name: 区政协… / 政协某县第十届委员会…
+            while start > 0 and start > match.start() - 20:
+                ch = joined.text[start - 1]
+                if not ("\u4e00" <= ch <= "\u9fff" or ch.isdigit()):
+                    break
+                start -= 1
+            chunk = joined.text[start : match.end()]
+            cut = _SESSION_CUT.match(chunk[: match.start() - start])
+            offset = start + (cut.end() if cut else 0)
+            trim = _SESSION_TRIM.match(joined.text, offset, match.end())
+            if trim:
+                offset = trim.end()
+            session = joined.text[offset : match.end()]
+            if not _SESSION_BODY.search(session):
+                continue
+            return joined.orig(offset, match.end()), bool(_SESSION_GAP.search(session))
+    return None, False

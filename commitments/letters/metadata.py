@@ -1,0 +1,220 @@
+"""Disclosure metadata (索引号, 发布机构, dates, 文号) and the marks in the letter's header
+(class, document number, signer)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .dates import find_date
+from .normalise import Document, Line
+
+# Canonical key → labels as sites write them. Longer labels first so 发文字号 beats 文号.
+_LABELS = {
+    "index_number": ("信息索引号", "索引号", "索引编号", "信息编号"),
+    "publisher": (
+        "发布机构",
+        "发文机关",
+        "发文机构",
+        "发布单位",
+        "发文单位",
+        "公开主体",
+        "信息来源",
+        "来源",
+    ),
+    "written_date": ("成文日期", "成文时间", "发文日期", "发文时间", "印发日期", "签发日期"),
+    "generated_date": ("生成日期", "生成时间", "创建日期", "形成日期"),
+    "published_date": ("公开日期", "公开时间", "发布日期", "发布时间", "公布日期", "发稿时间"),
+    "document_number": ("发文字号", "文件编号", "发文编号", "文件字号", "文号"),
+    "category": ("答复类别", "办理类别", "类别"),
+    "summary": ("内容概述", "内容概要", "标题", "文件名称", "名称", "题名"),
+    "other": (
+        "效力状况",
+        "有效性",
+        "时效性",
+        "是否有效",
+        "效力",
+        "公开方式",
+        "公开范围",
+        "公开形式",
+        "公开属性",
+        "主题分类",
+        "体裁分类",
+        "组配分类",
+        "信息分类",
+        "分类",
+        "主题词",
+        "关键词",
+        "关键字",
+        "附件下载",
+        "附件",
+        "有效期",
+        "废止日期",
+        "服务对象",
+        "所属主题",
+        "会议届次",
+        "届次",
+        "签发人",
+        "提案号",
+        "建议号",
+    ),
+}
+_KEY_OF = {label: key for key, labels in _LABELS.items() for label in labels}
+
+
+def _spaced(label: str) -> str:
+    # Spaces inside labels are common: 索 引 号, 类 别.
+    return r"[ ]*".join(re.escape(ch) for ch in label)
+
+
+def _alternation(labels) -> str:
+    return "|".join(_spaced(label) for label in sorted(labels, key=len, reverse=True))
+
+
+# Two-character labels (来源, 分类, 名称, 类别…) also open ordinary sentences, so they count as
+# labels only when a colon or a space follows.
+_LABEL_ALT = (
+    f"{_alternation(k for k in _KEY_OF if len(k) > 2)}|"
+    f"(?:{_alternation(k for k in _KEY_OF if len(k) <= 2)})(?=[ ]*[:：]|[ ]|$)"
+)
+_LABEL_AT = re.compile(rf"(?:^|(?<=[\s|丨]))(?:[·•●■◆*-][ ]*)?({_LABEL_ALT})[ ]*[:：]?")
+# A label opens the line; a long run of characters right after it means prose, not a label.
+_LINE_STARTS_WITH_LABEL = re.compile(
+    rf"^[|丨]?[ ]*(?:[·•●■◆*-][ ]*)?(?:{_LABEL_ALT})(?![\u4e00-\u9fff]{{6}})"
+)
+_BLANK_VALUE = re.compile(r"[\s—–\-/|丨无暂无空]*")
+_BULLET = re.compile(r"^[·•●■◆*\-][ ]*")
+
+INDEX_NUMBER = re.compile(r"[0-9A-Z]{2,24}(?:[-/][0-9A-Z]{1,24})*/\d{4}-\d{2,10}")
+
+_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{1,14})[ ]*([〔【\[(])[ ]*(\d{4})[ ]*([〕】\])])[ ]*(第?[ ]*\d{1,5})[ ]*号"
+)
+_DOC_NUMBER_GARBLED = re.compile(r"([\u4e00-\u9fff]{1,14})[ ]*[〔【\[][ ]*\d{4,}[^\s,;，。]*")
+_SIGNER = re.compile(r"签[ ]*发[ ]*人[ ]*[:：]?[ ]*([\u4e00-\u9fff·]{2,6})")
+_CLASS_LABELLED = re.compile(r"(?:答复|办理)?类[ ]*[别型][ ]*[:：]?[ ]*([A-Da-d])(?![A-Za-z])")
+_CLASS_LINE = re.compile(r"[(\[【]?[ ]*([A-D])[ ]*类[ ]*(?:答复|件)?[ ]*[)\]】]?")
+_CLASS_FUSED = re.compile(r"号[ ]*[(\[【]?[ ]*([A-D])[ ]*类")
+_CLASS_BRACKETED = re.compile(r"[(\[【][ ]*([A-D])[ ]*类[ ]*[)\]】]")
+
+
+@dataclass(slots=True)
+class Field:
+    key: str
+    value: str  # normalised
+    start: int  # document offsets of the value
+    end: int
+    line: int
+
+
+def is_label_line(line: Line) -> bool:
+    return bool(_LINE_STARTS_WITH_LABEL.match(line.text))
+
+
+def read_labelled(doc: Document) -> dict[str, list[Field]]:
+    """Every label/value pair of the disclosure table, in any of its layouts."""
+    fields: dict[str, list[Field]] = {}
+    lines = [line for line in doc.lines if not line.link]
+    for pos, line in enumerate(lines):
+        if not is_label_line(line):
+            continue
+        matches = list(_LABEL_AT.finditer(line.text))
+        for i, match in enumerate(matches):
+            label = re.sub(r"\s", "", match.group(1))
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(line.text)
+            raw = line.text[match.end() : end]
+            value_start = line.start + match.end() + len(raw) - len(raw.lstrip(" |丨"))
+            value = raw.strip(" |丨")
+            value_line = line
+            if not value and i + 1 == len(matches) and pos + 1 < len(lines):
+                # Label and value on consecutive lines (tables pasted cell by cell).
+                following = lines[pos + 1]
+                if not is_label_line(following) and len(following.text) <= 80:
+                    value, value_start, value_line = following.text, following.start, following
+            if _BLANK_VALUE.fullmatch(value):
+                continue
+            value = _BULLET.sub("", value)
+            field = Field(
+                _KEY_OF[label], value, value_start, value_start + len(value), value_line.index
+            )
+            fields.setdefault(field.key, []).append(field)
+    return fields
+
+
+def first_date(fields: dict[str, list[Field]], *keys: str) -> tuple[str, str] | None:
+    """(ISO date, label key) of the first parsable date among ``keys``, in that order."""
+    for key in keys:
+        for field in fields.get(key, []):
+            iso, _ = find_date(field.value)
+            if iso:
+                return iso, key
+    return None
+
+
+def find_index_number(
+    doc: Document, fields: dict[str, list[Field]], header: list[Line]
+) -> str | None:
+    for field in fields.get("index_number", []):
+        match = INDEX_NUMBER.search(field.value)
+        if match:
+            return match.group(0)
+        token = field.value.split()[0]
+        if re.fullmatch(r"[0-9A-Za-z/\-_.]{4,60}", token):
+            return token
+    # Unlabelled bullet lists: the index number's shape is distinctive enough to trust.
+    for line in header:
+        match = INDEX_NUMBER.search(line.text)
+        if match and not line.link:
+            return match.group(0)
+    return None
+
+
+def find_document_number(
+    doc: Document, fields: dict[str, list[Field]], header: list[Line], warnings: list[str]
+) -> str | None:
+    candidates = [(f.value, f.start) for f in fields.get("document_number", [])]
+    candidates += [(line.text, line.start) for line in header if not line.debris]
+    for text, offset in candidates:
+        match = _DOC_NUMBER.search(text)
+        if match:
+            prefix = match.group(1)
+            # 签发人:张三 某交函… — the prefix must not swallow a label.
+            prefix = re.split(r"签发人|文号|字号|编号|[:：]", prefix)[-1]
+            start = match.end(1) - len(prefix)
+            if not prefix:
+                start = match.start(2)
+            return doc.orig(offset + start, offset + match.end())
+    for text, offset in candidates:
+        match = _DOC_NUMBER_GARBLED.search(text)
+        if match:
+            written = doc.orig(offset + match.start(), offset + match.end())
+            warnings.append(f"[document_number] 文号不完整（“{written}”），未采用，请核对")
+            return None
+    return None
+
+
+def find_signer(doc: Document, lines: list[Line]) -> str | None:
+    for line in lines:
+        match = _SIGNER.search(line.text)
+        if match:
+            name = match.group(1)
+            return doc.orig(line.start + match.start(1), line.start + match.start(1) + len(name))
+    return None
+
+
+def find_category(lines: list[Line], fields: dict[str, list[Field]]) -> str | None:
+    """The reply class A–D; "类别:提案" names a document type and is no class."""
+    for field in fields.get("category", []):
+        match = re.match(r"([A-Da-d])(?![A-Za-z])", field.value)
+        if match:
+            return match.group(1).upper()
+    for line in lines:
+        text = line.text
+        for pattern in (_CLASS_LABELLED, _CLASS_FUSED, _CLASS_BRACKETED):
+            match = pattern.search(text)
+            if match:
+                return match.group(1).upper()
+        match = _CLASS_LINE.fullmatch(text)
+        if match:
+            return match.group(1)
+    return None
