@@ -69,6 +69,14 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
             condition |= Q(**{lookup: user.organisation})
         return queryset.filter(condition).distinct()
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer (and accept) only rows the user may see, so nobody attaches a row of theirs to
+        # another organisation's commitment, reply or proposal.
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related_admin, OrganisationScopedAdmin) and "queryset" not in kwargs:
+            kwargs["queryset"] = related_admin.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):

@@ -1,4 +1,30 @@
-"""The signed-in workspace (to be written: issue 5)."""
+"""The signed-in workspace, under /<lang>/workspace/."""
+
+from django.urls import path
+
+from .views import history, imports, ratings, updates, workspace
 
 app_name = "workspace"
-urlpatterns = []
+urlpatterns = [
+    path("", workspace.HomeView.as_view(), name="home"),
+    path("commitments/", workspace.CommitmentListView.as_view(), name="commitments"),
+    path("commitments/<int:pk>/", workspace.CommitmentDetailView.as_view(), name="commitment"),
+    path(
+        "commitments/<int:pk>/updates/new/",
+        updates.UpdateCreateView.as_view(),
+        name="update_new",
+    ),
+    path("commitments/<int:pk>/history/", history.HistoryView.as_view(), name="history"),
+    path("commitments/<int:pk>/follow/", workspace.FollowView.as_view(), name="follow"),
+    path("updates/<int:pk>/", updates.UpdateDetailView.as_view(), name="update"),
+    path("updates/<int:pk>/edit/", updates.UpdateEditView.as_view(), name="update_edit"),
+    path("updates/<int:pk>/submit/", updates.UpdateSubmitView.as_view(), name="update_submit"),
+    path("updates/<int:pk>/publish/", updates.UpdatePublishView.as_view(), name="update_publish"),
+    path("updates/<int:pk>/return/", updates.UpdateReturnView.as_view(), name="update_return"),
+    path("updates/<int:pk>/review/", updates.ReviewView.as_view(), name="update_review"),
+    path("evidence/<int:pk>/", updates.EvidenceFileView.as_view(), name="evidence"),
+    path("replies/<int:pk>/rate/", ratings.RateReplyView.as_view(), name="rate_reply"),
+    # Reply import: paste or upload → editable preview → save.
+    path("import/", imports.ImportView.as_view(), name="import"),
+    path("import/save/", imports.ImportSaveView.as_view(), name="import_save"),
+]

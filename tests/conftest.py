@@ -25,6 +25,12 @@ def _plain_static_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The real hasher takes a noticeable fraction of a second per user; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed_text():
     return SEED_LETTER.read_text(encoding="utf-8")
@@ -143,3 +149,27 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def publish_update(make_update, office_user):
+    """Make an update, submit it and publish it, as the office would."""
+
+    def publish(commitment, **fields):
+        update = make_update(commitment, **fields)
+        update.submit()
+        update.publish(by=office_user)
+        return update
+
+    return publish
+
+
+@pytest.fixture
+def seed_reply(db):
+    """The demo reply letter (sample_data/reply-xinwu-2024-20.txt), imported by `load_demo`."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    return Reply.objects.get(organisation__slug="xinwu-industry")

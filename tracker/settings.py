@@ -176,6 +176,10 @@ TRACKER_STALE_DAYS = env_int("TRACKER_STALE_DAYS", 90)
 TRACKER_DUE_SOON_DAYS = env_int("TRACKER_DUE_SOON_DAYS", 30)
 TRACKER_MAX_UPLOAD_BYTES = env_int("TRACKER_MAX_UPLOAD_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = TRACKER_MAX_UPLOAD_BYTES + 1024 * 1024
+# Days a bureau gets to reply again after a member rates the outcome 不满意.
+TRACKER_REHANDLING_DAYS = env_int("TRACKER_REHANDLING_DAYS", 30)
+# The address in links of emails sent outside a request (reminders, follow notices).
+TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,288 @@
+"""The workspace: what needs my attention, the commitments I work on, following a commitment."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from ..models import (
+    Commitment,
+    Evidence,
+    Follow,
+    ProgressUpdate,
+    Rehandling,
+    Reply,
+    Review,
+    SatisfactionRating,
+)
+from ..permissions import (
+    WorkspaceMixin,
+    can_rate_replies,
+    can_write_update,
+    update_actions,
+)
+
+# How many items each section of the home page lists; its count says how many there are.
+SECTION_SIZE = 10
+DOUBTFUL_VERDICTS = (Review.Verdict.QUERIED, Review.Verdict.NEEDS_MORE)
+
+
+@dataclass
+class Section:
+    """One heading of the home page: its count, and the first SECTION_SIZE items (2 queries)."""
+
+    key: str
+    title: str
+    queryset: object
+    template: str
+    empty: str
+    more_url: str = ""
+
+    @cached_property
+    def count(self):
+        return self.queryset.count()
+
+    @cached_property
+    def items(self):
+        return list(self.queryset[:SECTION_SIZE]) if self.count else []
+
+
+def commitments_list_url(show):
+    return f"{reverse('workspace:commitments')}?show={show}"
+
+
+class HomeView(WorkspaceMixin, TemplateView):
+    template_name = "commitments/workspace_home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        commitments = Commitment.objects.select_related("reply__proposal", "lead_organisation")
+        updates = ProgressUpdate.objects.select_related("commitment", "organisation", "author")
+        rehandlings = Rehandling.objects.open().select_related("proposal__session")
+        if user.is_bureau_staff:
+            commitments = commitments.for_organisation(user.organisation)
+            updates = updates.filter(organisation=user.organisation)
+            rehandlings = rehandlings.for_organisation(user.organisation)
+
+        def commitment_section(key, title, queryset, empty):
+            return Section(
+                key,
+                title,
+                queryset,
+                "commitments/_workspace_commitments.html",
+                empty,
+                more_url=commitments_list_url(key),
+            )
+
+        def update_section(key, title, queryset, empty):
+            return Section(key, title, queryset, "commitments/_workspace_updates.html", empty)
+
+        state = ProgressUpdate.State
+        queried = Review.objects.filter(update=OuterRef("pk"), verdict__in=DOUBTFUL_VERDICTS)
+        due_days = settings.TRACKER_DUE_SOON_DAYS
+        watch = [
+            commitment_section(
+                "overdue",
+                _("Overdue"),
+                commitments.overdue().order_by("current_target_date"),
+                _("Nothing is overdue."),
+            ),
+            commitment_section(
+                "stale",
+                _("Not updated for %(days)d days") % {"days": settings.TRACKER_STALE_DAYS},
+                commitments.stale().order_by("last_published_at", "created_at"),
+                _("Everything has a recent published update."),
+            ),
+            commitment_section(
+                "due_soon",
+                _("Due within %(days)d days") % {"days": due_days},
+                commitments.due_within(due_days).order_by("current_target_date"),
+                _("Nothing falls due soon."),
+            ),
+        ]
+        rehandling = Section(
+            "rehandling",
+            _("Re-handling rounds"),
+            rehandlings,
+            "commitments/_workspace_rehandlings.html",
+            _("No proposal is being handled again."),
+        )
+        doubted = update_section(
+            "queried",
+            _("Queried by committee members"),
+            updates.filter(state=state.PUBLISHED).filter(Exists(queried)).order_by("-published_at"),
+            _("No published update is queried."),
+        )
+        submitted = updates.filter(state=state.SUBMITTED).order_by("submitted_at")
+        returned = updates.filter(state=state.RETURNED).order_by("-updated_at")
+
+        if user.is_bureau_staff:
+            sections = [
+                update_section(
+                    "returned",
+                    _("Returned to us for correction"),
+                    returned,
+                    _("No update has been returned."),
+                ),
+                *watch,
+                rehandling,
+                doubted,
+                update_section(
+                    "drafts",
+                    _("Drafts not yet submitted"),
+                    updates.filter(state=state.DRAFT).order_by("-updated_at"),
+                    _("No drafts."),
+                ),
+                update_section(
+                    "submitted",
+                    _("Submitted, waiting for the office"),
+                    submitted,
+                    _("Nothing is waiting for the office."),
+                ),
+            ]
+        elif user.is_office:
+            sections = [
+                update_section(
+                    "awaiting_publication",
+                    _("Awaiting my decision"),
+                    submitted,
+                    _("No update is waiting to be published."),
+                ),
+                *watch,
+                doubted,
+                rehandling,
+                update_section(
+                    "returned",
+                    _("Returned, waiting for the bureau"),
+                    returned,
+                    _("No update is with a bureau for correction."),
+                ),
+            ]
+        else:
+            mine = Review.objects.filter(update=OuterRef("pk"), member=user)
+            rated = SatisfactionRating.objects.filter(reply=OuterRef("pk"), member=user)
+            sections = [
+                update_section(
+                    "awaiting_review",
+                    _("Published updates awaiting my review"),
+                    updates.filter(state=state.PUBLISHED)
+                    .exclude(Exists(mine))
+                    .order_by("-published_at"),
+                    _("I have reviewed every published update."),
+                ),
+                Section(
+                    "to_rate",
+                    _("Replies awaiting my rating"),
+                    Reply.objects.exclude(Exists(rated)).select_related("proposal", "organisation"),
+                    "commitments/_workspace_replies.html",
+                    _("I have rated every reply."),
+                ),
+                *watch,
+                rehandling,
+            ]
+        return super().get_context_data(sections=sections, **kwargs)
+
+
+class CommitmentListView(WorkspaceMixin, ListView):
+    """The commitments I work on (bureau staff: my organisation's; others: all), filterable."""
+
+    template_name = "commitments/workspace_commitment_list.html"
+    context_object_name = "commitments"
+    paginate_by = 25
+    FILTERS = {
+        "overdue": gettext_lazy("Overdue"),
+        "stale": gettext_lazy("Not updated recently"),
+        "due_soon": gettext_lazy("Due soon"),
+    }
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = Commitment.objects.select_related("reply__proposal", "lead_organisation")
+        if user.is_bureau_staff:
+            queryset = queryset.for_organisation(user.organisation)
+        show = self.request.GET.get("show")
+        if show == "overdue":
+            queryset = queryset.overdue()
+        elif show == "stale":
+            queryset = queryset.stale()
+        elif show == "due_soon":
+            queryset = queryset.due_within(settings.TRACKER_DUE_SOON_DAYS)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(
+                Q(title__icontains=query)
+                | Q(promised_text__icontains=query)
+                | Q(reply__proposal__title__icontains=query)
+            )
+        return queryset.order_by("current_target_date", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filters=self.FILTERS,
+            show=self.request.GET.get("show", ""),
+            query=self.request.GET.get("q", ""),
+            **kwargs,
+        )
+
+
+class CommitmentDetailView(WorkspaceMixin, DetailView):
+    """One commitment with every update I may see, and what I may do with each."""
+
+    template_name = "commitments/workspace_commitment_detail.html"
+    queryset = Commitment.objects.select_related(
+        "reply__proposal__session", "reply__organisation", "lead_organisation"
+    )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        commitment = self.object
+        updates = list(
+            ProgressUpdate.objects.visible_to(user)
+            .filter(commitment=commitment)
+            .select_related("author", "organisation")
+            .prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
+                Prefetch("reviews", queryset=Review.objects.select_related("member")),
+            )
+        )
+        for update in updates:
+            update.commitment = commitment
+            update.actions = update_actions(user, update)
+        return super().get_context_data(
+            updates=updates,
+            can_write=can_write_update(user, commitment),
+            can_rate=can_rate_replies(user),
+            **kwargs,
+        )
+
+
+class FollowView(LoginRequiredMixin, View):
+    """Anyone signed in may follow a commitment: an email arrives when its status changes."""
+
+    def post(self, request, pk):
+        commitment = get_object_or_404(Commitment, pk=pk)
+        if request.POST.get("action") == "unfollow":
+            Follow.objects.filter(user=request.user, commitment=commitment).delete()
+            messages.success(request, _("You no longer follow this commitment."))
+        else:
+            Follow.objects.get_or_create(user=request.user, commitment=commitment)
+            messages.success(
+                request,
+                _("You follow this commitment: an email will tell you when its status changes."),
+            )
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = commitment.get_absolute_url()
+        return redirect(next_url)

@@ -1,0 +1,168 @@
+"""The workspace home: what needs my attention first, each with its count, per role."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from commitments.models import Commitment, Review
+
+
+def days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def add_commitment(reply, organisation, position, **fields):
+    return Commitment.objects.create(
+        reply=reply,
+        position=position,
+        title=f"承诺{position}",
+        promised_text="……",
+        lead_organisation=organisation,
+        **fields,
+    )
+
+
+@pytest.fixture
+def attention_world(reply, bureau, other_bureau):
+    long_ago = timezone.now() - datetime.timedelta(days=200)
+    return {
+        "overdue": add_commitment(reply, bureau, 11, original_target_date=days(-5)),
+        "due_soon": add_commitment(reply, bureau, 12, original_target_date=days(10)),
+        "stale": add_commitment(
+            reply, bureau, 13, original_target_date=days(400), created_at=long_ago
+        ),
+        "done": add_commitment(reply, bureau, 14, original_target_date=days(400)),
+        "elsewhere": add_commitment(reply, other_bureau, 15, original_target_date=days(-5)),
+    }
+
+
+def sections(client, user):
+    client.force_login(user)
+    response = client.get("/en/workspace/")
+    assert response.status_code == 200
+    return {section.key: section for section in response.context["sections"]}
+
+
+def test_staff_see_their_organisations_overdue_stale_and_due_soon_commitments(
+    client, staff_user, attention_world
+):
+    found = sections(client, staff_user)
+
+    assert [c.title for c in found["overdue"].items] == ["承诺11"]
+    assert [c.title for c in found["due_soon"].items] == ["承诺12"]
+    assert [c.title for c in found["stale"].items] == ["承诺13"]
+    assert (found["overdue"].count, found["due_soon"].count, found["stale"].count) == (1, 1, 1)
+
+
+def test_the_office_sees_every_organisations_overdue_commitments(
+    client, office_user, attention_world
+):
+    found = sections(client, office_user)
+
+    assert {c.title for c in found["overdue"].items} == {"承诺11", "承诺15"}
+    assert found["overdue"].count == 2
+
+
+def test_each_count_is_shown_beside_its_heading(client, staff_user, attention_world):
+    client.force_login(staff_user)
+    page = client.get("/en/workspace/").content.decode()
+
+    assert 'Overdue <span class="count">(1)</span>' in page
+    assert 'Due within 30 days <span class="count">(1)</span>' in page
+
+
+def test_staff_see_updates_returned_to_them_with_the_note(
+    client, staff_user, commitment, make_update
+):
+    update = make_update(commitment)
+    update.submit()
+    update.return_to_author(note="请补充验收材料。")
+
+    found = sections(client, staff_user)
+
+    assert found["returned"].items == [update]
+    assert "请补充验收材料。" in client.get("/en/workspace/").content.decode()
+
+
+def test_staff_see_updates_members_queried(
+    client, staff_user, member_user, commitment, make_update
+):
+    update = make_update(commitment)
+    update.publish()
+    Review.objects.create(update=update, member=member_user, verdict="queried", comment="存疑")
+
+    assert sections(client, staff_user)["queried"].items == [update]
+
+
+def test_members_see_published_updates_they_have_not_reviewed_and_replies_to_rate(
+    client, member_user, commitment, make_update
+):
+    reviewed = make_update(commitment, text="已评")
+    reviewed.publish()
+    Review.objects.create(update=reviewed, member=member_user, verdict="confirmed")
+    waiting = make_update(commitment, text="待评")
+    waiting.publish()
+    make_update(commitment, text="草稿")
+
+    found = sections(client, member_user)
+
+    assert found["awaiting_review"].items == [waiting]
+    assert found["to_rate"].items == [commitment.reply]
+
+
+def test_the_staff_commitment_list_holds_only_their_organisations_commitments(
+    client, staff_user, attention_world
+):
+    client.force_login(staff_user)
+
+    everything = client.get("/en/workspace/commitments/").context["commitments"]
+    overdue = client.get("/en/workspace/commitments/?show=overdue").context["commitments"]
+
+    assert {c.title for c in everything} == {"承诺11", "承诺12", "承诺13", "承诺14"}
+    assert [c.title for c in overdue] == ["承诺11"]
+
+
+def test_the_commitment_list_searches_titles_and_promised_text(client, office_user, commitment):
+    client.force_login(office_user)
+
+    found = client.get("/en/workspace/commitments/?q=停车位").context["commitments"]
+    missing = client.get("/en/workspace/commitments/?q=不存在的词").context["commitments"]
+
+    assert list(found) == [commitment]
+    assert list(missing) == []
+
+
+@pytest.mark.parametrize("role", ["staff_user", "office_user", "member_user"])
+def test_the_home_page_needs_the_same_queries_however_much_there_is(
+    client, request, role, reply, bureau, make_update, member_user
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/workspace/").status_code == 200
+        return len(queries)
+
+    def add_work(positions):
+        for position in positions:
+            commitment = add_commitment(reply, bureau, position, original_target_date=days(-1))
+            make_update(commitment)
+            make_update(commitment).submit()
+            returned = make_update(commitment)
+            returned.submit()
+            returned.return_to_author(note="补充")
+            published = make_update(commitment)
+            published.publish()
+            Review.objects.create(update=published, member=member_user, verdict="queried")
+
+    add_work(range(1, 3))
+    few = count_queries()
+    add_work(range(3, 30))
+    many = count_queries()
+
+    assert many == few
+    assert many <= 30
