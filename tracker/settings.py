@@ -144,8 +144,6 @@ STORAGES = {
         )
     },
 }
-# Links typed without a scheme are taken as https (Django 6's default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 # Serve static files straight from the app folders when collectstatic has not run (make run).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 MEDIA_URL = "media/"
