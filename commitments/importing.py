@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .letters import read_heading
 from .models import Commitment, Measure, Organisation, Proposal, Reply, Session
 
 
@@ -112,6 +113,7 @@ def reply_import(
     reply.published_date = published_date
     reply.category = letter.get("category") or ""
     reply.full_text = full_text
+    reply.title = (read_heading(full_text) or "")[:300]
     reply.source_url = source_url
     contact = letter.get("contact") or {}
     reply.contact_name = contact.get("name") or ""

@@ -37,6 +37,12 @@ def test_import_reply_saves_the_seed_letter(db):
         assert commitment.status == "not_assessed"
 
 
+def test_import_reply_stores_the_letters_own_heading_as_reply_title(db):
+    call_command("import_reply", str(SEED_LETTER))
+
+    assert Reply.objects.get().title == "对区政协二届三次会议第20号提案的答复函"
+
+
 def test_importing_the_same_letter_twice_does_not_duplicate_it(db):
     call_command("import_reply", str(SEED_LETTER))
     with translation.override("en"), pytest.raises(CommandError, match="already been imported"):

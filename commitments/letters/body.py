@@ -56,8 +56,10 @@ class Entry:
 
 def section_type(heading: str) -> str | None:
     found = [name for name, pattern in _SECTION_TYPES if pattern.search(heading)]
-    if "commitment" in found and "measure" in found:
-        return None  # 已开展工作及下一步打算: read it like an unsectioned letter
+    if "commitment" in found and len(found) > 1:
+        # 已开展工作及下一步打算, 存在困难及下一步打算: a mixed section is read like an
+        # unsectioned letter, where 下一步 marks the promises and the rest is judged as prose.
+        return "mixed"
     return found[0] if found else None
 
 
@@ -166,7 +168,7 @@ class BodyReader:
     def _read_section(self, head: Para, marker_end: int, heading: str, block: list[Para]) -> None:
         kind = section_type(heading)
         if kind is not None:
-            self._read_block(block, kind)
+            self._read_block(block, None if kind == "mixed" else kind)
             return
         if _TOPIC_HEADING.search(heading) or not heading or prose.PROCESS.search(heading):
             if prose.PROCESS.search(heading) and not prose.is_done(heading):

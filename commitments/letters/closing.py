@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import find_date, looks_like_date
+from .dates import compact_date, find_date, looks_like_date
 from .normalise import Document, Line
 from .prose import CLOSING, OPENING
 
@@ -119,6 +119,7 @@ def find_signature(doc: Document, lines: list[Line], last_prose: int) -> Signatu
     signature = Signature(date=iso, date_line=line)
     if iso is None:
         signature.date_text = doc.orig(line.start + date_start, line.end)
+        signature.date = compact_date(signature.date_text)  # read, but still worth a warning
     org_offsets = None
     if prefix:
         org_offsets = (line, 0, len(prefix))
@@ -126,7 +127,12 @@ def find_signature(doc: Document, lines: list[Line], last_prose: int) -> Signatu
         org_lines = []
         for back in range(pos - 1, max(-1, pos - 5), -1):
             previous = lines[back]
-            if previous.debris or is_contact_line(previous) or is_copy_line(previous):
+            if (
+                previous.debris
+                or is_contact_line(previous)
+                or is_copy_line(previous)
+                or _STAMP.fullmatch(previous.text)  # (盖章) under the name
+            ):
                 continue
             if not _org_like(previous.text):
                 break

@@ -13,7 +13,7 @@ _DIGITS["两"] = 2
 _CN = "〇○零OoΟ一二三四五六七八九十廿卅两"
 
 _NUMERIC = re.compile(
-    r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?|[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,2})(?!\d))"
+    r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?|[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,2})(?!\d))"
 )
 _CHINESE = re.compile(
     rf"([{_CN}\d]{{4}})\s*年\s*([{_CN}\d]{{1,3}})\s*月\s*([{_CN}\d]{{1,3}})\s*[日号]"
@@ -86,6 +86,12 @@ def find_date(text: str) -> tuple[str | None, re.Match | None]:
         ),
         match,
     )
+
+
+def compact_date(text: str) -> str | None:
+    """A date run together as eight digits (20221108) when they form a real date."""
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip())
+    return _iso(*(int(part) for part in match.groups())) if match else None
 
 
 def looks_like_date(text: str) -> bool:

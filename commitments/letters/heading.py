@@ -1,11 +1,16 @@
-"""The page heading and opening sentence: proposal number, session and document type."""
+"""The page heading and opening sentence: the heading itself, proposal number, session and
+document type."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from .metadata import is_label_line, read_labelled
 from .normalise import Document, Joined, Line
+from .page import mark_page_furniture
+from .prose import OPENING
+from .salutation import find_salutation
 
 _HEADING_END = re.compile(r"(?:答复|复函|回复|答复函|办理情况|意见)[ ]*[)）]?$")
 _HEADING_START = re.compile(r"对|关于|答复")
@@ -32,6 +37,76 @@ _SESSION_TRIM = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?)?在?")
 _SESSION_GAP = re.compile(
     r"第次|(?<![一二三四五六七八九十\d])届|(?<![一二三四五六七八九十\d])次会议"
 )
+
+
+# The letter's own heading names what it is (…的答复函) and what it answers (关于… / 第20号提案).
+_HEADING_WORD = re.compile(r"答复|复函|回复|办理情况|办理结果|的函$")
+_HEADING_SUBJECT = re.compile(r"关于|^对|号[ ]*(?:提案|建议|议案)|提案|建议|来信")
+_HEADING_OPENS = re.compile(r"关于|对")
+_NOT_HEADING = re.compile(r"[。:：]|收悉|如下|^(?:尊敬的|致)")
+_SPACE_IN_CHINESE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def letter_start(doc: Document, letter_lines: list[Line], salutation: Line | None) -> int:
+    """Index of the line where the letter itself begins (its salutation or opening sentence);
+    what comes before is the page heading and the disclosure metadata."""
+    if salutation is not None:
+        return salutation.index
+    usable = [ln for ln in letter_lines if not ln.debris]
+    opening = next(
+        (
+            ln.index
+            for ln in usable
+            if OPENING.search(ln.text) and re.search(r"您|你|委员|代表", ln.text)
+        ),
+        None,
+    )
+    if opening is not None:
+        return opening
+    prose = (ln.index for ln in usable if len(ln.text) >= 40 and "。" in ln.text)
+    return next(prose, len(doc.lines))
+
+
+def _heading_like(text: str) -> bool:
+    return (
+        6 <= len(text) <= 100
+        and not _NOT_HEADING.search(text)
+        and bool(_HEADING_SUBJECT.search(text))
+    )
+
+
+def read_heading(text: str) -> str | None:
+    """The letter's own heading line (对区政协二届三次会议第20号提案的答复函), joined when broken
+    over two lines, as written; else the heading its disclosure table gives (标题:…); None when
+    the page has neither. Never raises."""
+    try:
+        doc = Document(text if isinstance(text, str) else "")
+        mark_page_furniture(doc)
+        lines = [ln for ln in doc.lines if not ln.link and not is_label_line(ln)]
+        start = letter_start(doc, lines, find_salutation(doc, lines).line)
+        header = [ln for ln in lines if ln.index < start and not ln.debris]
+        for i, line in enumerate(header):
+            parts = [line]
+            following = header[i + 1] if i + 1 < len(header) else None
+            if (
+                following is not None
+                and following.index == line.index + 1
+                and len(following.text) <= 40
+                and _heading_like(line.text)
+                and not _HEADING_WORD.search(line.text)
+                and not _HEADING_OPENS.match(following.text)
+            ):
+                parts.append(following)  # 某局关于区十八届人大 / 四次会议第105号建议的答复
+            joined = Joined(doc, parts)
+            if _heading_like(joined.text) and _HEADING_WORD.search(joined.text):
+                return _SPACE_IN_CHINESE.sub("", joined.orig(0, len(joined.text))) or None
+        # A page without a heading line may still name it in its table (标题:…的答复).
+        for field in read_labelled(doc).get("summary", []):
+            if _heading_like(field.value) and _HEADING_WORD.search(field.value):
+                return _SPACE_IN_CHINESE.sub("", doc.orig(field.start, field.end)) or None
+    except Exception:  # a heading is a convenience: never let it break an import
+        return None
+    return None
 
 
 @dataclass(slots=True)

@@ -91,7 +91,8 @@ _DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,14})[ ]*([〔【\[(])[ ]*(\d{4})[ ]*([〕】\])])[ ]*(第?[ ]*\d{1,5})[ ]*号"
 )
 _DOC_NUMBER_GARBLED = re.compile(r"([\u4e00-\u9fff]{1,14})[ ]*[〔【\[][ ]*\d{4,}[^\s,;，。]*")
-_SIGNER = re.compile(r"签[ ]*发[ ]*人[ ]*[:：]?[ ]*([\u4e00-\u9fff·]{2,6})")
+# 签发人:张三, or a table cell: | 签发人 | 张三 |
+_SIGNER = re.compile(r"签[ ]*发[ ]*人[ ]*[:：]?[ |丨]*([\u4e00-\u9fff·]{2,6})")
 _CLASS_LABELLED = re.compile(r"(?:答复|办理)?类[ ]*[别型][ ]*[:：]?[ ]*([A-Da-d])(?![A-Za-z])")
 _CLASS_LINE = re.compile(r"[(\[【]?[ ]*([A-D])[ ]*类[ ]*(?:答复|件)?[ ]*[)\]】]?")
 _CLASS_FUSED = re.compile(r"号[ ]*[(\[【]?[ ]*([A-D])[ ]*类")

@@ -83,25 +83,7 @@ class _LetterParser:
 
     def _split_regions(self, letter_lines: list[Line]) -> None:
         doc = self.doc
-        if self.salute.line is not None:
-            start = self.salute.line.index
-        else:
-            start = next(
-                (
-                    ln.index
-                    for ln in letter_lines
-                    if not ln.debris
-                    and (OPENING.search(ln.text) and re.search(r"您|你|委员|代表", ln.text))
-                ),
-                next(
-                    (
-                        ln.index
-                        for ln in letter_lines
-                        if not ln.debris and len(ln.text) >= 40 and "。" in ln.text
-                    ),
-                    len(doc.lines),
-                ),
-            )
+        start = heading.letter_start(doc, letter_lines, self.salute.line)
         self.header = [ln for ln in doc.lines if ln.index < start and not ln.link]
         self.after = [ln for ln in doc.lines if ln.index >= start and not ln.link]
         if self.salute.line is not None:
@@ -257,6 +239,11 @@ class _LetterParser:
                 self.warn("[organisation] 未找到落款单位")
         if signature.date:
             result["reply_date"] = signature.date
+            if signature.date_text:
+                self.warn(
+                    f"[reply_date] 落款日期“{signature.date_text}”写法不规范，"
+                    f"已读作 {signature.date}，请核对"
+                )
         else:
             fallback = metadata.first_date(self.fields, "written_date", "generated_date")
             if signature.date_text:

@@ -10,6 +10,10 @@ _SUBJECT = (
     r"本局|本委|本单位|各相关部门|相关部门|区[\u4e00-\u9fff]{0,10}?(?:局|委|办)|"
     r"县[\u4e00-\u9fff]{0,10}?(?:局|委|办))"
 )
+# Township and county replies speak as the government itself: 镇政府将…, 我乡人民政府将…
+# It is dropped from a title only as the subject of a promise (乡政府已将… keeps its subject).
+_GOVERNMENT = r"(?:我|本)?[区县市镇乡](?:人民)?政府|街道办事处|街道办"
+_PROMISER = rf"(?:{_SUBJECT}|{_GOVERNMENT})"
 _LEAD_WORDS = (
     r"(?:下一步工作中|下一步|下步|下一阶段|下阶段|今后|接下来|未来|同时|此外|另外|并且|以及|最后)"
 )
@@ -18,14 +22,14 @@ STRONG_FLAG = re.compile(
     r"^[ ]*(?:下一步|下步|下一阶段|下阶段|今后|接下来|未来(?:[一二三四五两几\d]+年|[ ,，]))"
 )
 _FUTURE = re.compile(
-    rf"^[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_SUBJECT})?[ ,，]*(?:还|也|仍|亦|并)?"
+    rf"^[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_PROMISER})?[ ,，]*(?:还|也|仍|亦|并)?"
     r"(?:将|拟|计划|力争|争取(?:在|于|到|年内|年底|早日|尽快|\d{4})|准备|会继续|会进一步|"
     r"预计.{0,12}(?:\d{4}年|年底|年内|月底))"
 )
 # In the title of a list, a short lead-in naming the next steps (下一步工作计划:, 今后打算).
 FLAG_IN_INTRO = re.compile(r"下一步|下步|下阶段|下一阶段|今后|接下来|打算|计划|将从|将重点|将着力")
 _DATED_FUTURE = re.compile(
-    rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_SUBJECT})?[ ,，]*(?:还|也|仍|亦|并)?"
+    rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_PROMISER})?[ ,，]*(?:还|也|仍|亦|并)?"
     r"(?:将于|将在\d|计划|拟于|拟在|力争|争取(?:在|于|到)|预计.{0,12}(?:\d{4}年|年底|年内|月底))"
 )
 _CONDITIONAL = re.compile(
@@ -73,15 +77,21 @@ _DONE = re.compile(
 )
 _DONE_MARK = re.compile(r"已(?!成为|经成为|收悉|转|交)|先后|累计")
 _SENTENCE = re.compile(r"[^。;；!！?？]+[。;；!！?？]*")
+# The lead-in of a run of promises written without markers: 将重点抓好以下三项工作:
+_INTRO_COLON = re.compile(
+    r"[^:：。]{0,40}?(?:以下|如下|方面|[一二三四五六七八九十两几\d]+(?:项|点|条)|工作|措施|重点|"
+    r"着手|发力|推进)[^:：。,，]{0,6}[:：][ ]*"
+)
 _CLAUSE_CUE = re.compile(
-    rf"(?:同时|并将|还将|也将|另外|此外|以及|计划|拟|并(?!且|不|未|非)|{_SUBJECT}(?:还|也)?将)"
+    rf"(?:同时|并将|还将|也将|另外|此外|以及|计划|拟|并(?!且|不|未|非)|{_PROMISER}(?:还|也)?将)"
 )
 _CONDITION_CLAUSE = re.compile(
     r"^(?:待|如|若|随着|根据|按照|结合|针对|围绕|为了?|通过|对于|在[^,，]{0,16}(?:后|时|下|中)$)"
 )
 _AWAIT = re.compile(r"待[^,，。]{1,30}?后[ ,，]*")
 _TITLE_LEAD = re.compile(
-    rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)*(?:工作中[ ,，]*)?(?:{_SUBJECT})?[ ,，]*"
+    rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)*(?:工作中[ ,，]*)?"
+    rf"(?:{_SUBJECT}|(?:{_GOVERNMENT})(?=[ ,，]*(?:还|也|仍|并)?将))?[ ,，]*"
     r"(?:还将|也将|仍将|并将|将|还|也|要|并)?[ ,，]*"
 )
 _DISPOSAL = re.compile(
@@ -119,7 +129,14 @@ def is_process_item(text: str, title_end: int) -> bool:
     return bool(first and _PROCESS_STRICT.search(first.group(0)))
 
 
+_NEXT_STEPS_FROM = re.compile(r"(?:^|[。;；!！?？])[ ]*(?:下一步|下步|下一阶段|下阶段|今后|接下来)")
+
+
 def is_done(text: str) -> bool:
+    """Whether the text reports work done; its 下一步… part (我局将积极…) does not count."""
+    next_steps = _NEXT_STEPS_FROM.search(text)
+    if next_steps:
+        text = text[: next_steps.start()]
     return bool(_DONE.search(text) or _DONE_MARK.search(text))
 
 
@@ -180,9 +197,10 @@ def promises(text: str, level: int) -> list[tuple[int, int]]:
     if trigger is not None and not trigger.search(text):
         return []  # nothing in the paragraph could open a promise
     spans = []
+    flagged = False  # "下一步，我局将A；同时B。": B is as much a next step as A
     for start, end in sentences(text):
         sentence = text[start:end]
-        if level == ALL:
+        if level == ALL or flagged:
             found = [(start, end)]
         else:
             found = []
@@ -190,8 +208,12 @@ def promises(text: str, level: int) -> list[tuple[int, int]]:
             for clause_start in [start] + commas:
                 if _is_promise(text[clause_start:end], level):
                     found = [(clause_start, end)]
+                    flagged = bool(STRONG_FLAG.match(text[clause_start:end]))
                     break
         for span_start, span_end in found:
+            intro = _INTRO_COLON.match(text, span_start, span_end)
+            if intro and intro.end() < span_end:
+                span_start = intro.end()  # 将重点抓好三项工作:加强…;完善…: the items follow
             for piece in _clauses(text, span_start, span_end):
                 piece_text = text[piece[0] : piece[1]]
                 if _BOILERPLATE.search(piece_text) or len(piece_text.strip(" ,，。;；")) < 4:
@@ -227,7 +249,13 @@ def item_title(text: str) -> tuple[int, int]:
     parallel = more_follows and len(clauses) <= 3 and short
     if 2 <= len(first) <= 30 and (len(clauses) == 1 or parallel):
         return offset, offset + len(first)
-    if 2 <= len(clauses[0]) <= 30 and not _TIME_CLAUSE.match(clauses[0].strip()):
+    lead_clause = clauses[0].strip()
+    if (
+        2 <= len(clauses[0]) <= 30
+        and not _TIME_CLAUSE.match(lead_clause)
+        # 结合调查结果, / 待规划批复后, : the framing, not the heading of the item
+        and not (len(clauses) > 1 and _CONDITION_CLAUSE.match(lead_clause))
+    ):
         start = _lead_end(body, 0, len(clauses[0]))
         start = start if len(clauses[0]) - start >= 4 else 0
         return offset + start, offset + len(clauses[0])
