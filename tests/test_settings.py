@@ -13,16 +13,25 @@ def run_manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_settings_pass_the_deploy_check():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="tracker.example.gov.cn", DJANGO_HTTPS="1",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="tracker.example.gov.cn",
+        DJANGO_HTTPS="1",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -12,9 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("commitments.api")),
     path("feeds/updates/", feeds.PublishedUpdatesFeed(), name="feed-updates"),
-    path(
-        "feeds/commitments/<int:pk>/", feeds.CommitmentUpdatesFeed(), name="feed-commitment"
-    ),
+    path("feeds/commitments/<int:pk>/", feeds.CommitmentUpdatesFeed(), name="feed-commitment"),
 ]
 
 urlpatterns += i18n_patterns(
