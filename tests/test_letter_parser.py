@@ -37,6 +37,7 @@ STRING_FIELDS = KEYS - {"proposers", "contact", "measures", "commitments", "warn
 LETTER_FILES = sorted(LETTERS.glob("*.txt"))
 # Letters written apart from the parser to measure how it generalises, kept as regression tests.
 HOLDOUT_FILES = sorted((LETTERS / "holdout").glob("*.txt"))
+HOLDOUT2_FILES = sorted((LETTERS / "holdout2").glob("*.txt"))
 
 
 def read_letter(path: Path) -> str:
@@ -132,7 +133,9 @@ def test_seed_letter_list_introduction_is_not_a_commitment():
 
 
 @pytest.mark.parametrize(
-    "path", LETTER_FILES + HOLDOUT_FILES, ids=lambda p: str(p.relative_to(LETTERS).with_suffix(""))
+    "path",
+    LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES,
+    ids=lambda p: str(p.relative_to(LETTERS).with_suffix("")),
 )
 def test_letter_parses_to_its_expected_fields(path):
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
@@ -147,8 +150,9 @@ def test_letter_parses_to_its_expected_fields(path):
 
 
 def test_there_is_a_test_letter_for_every_shape():
-    assert len(LETTER_FILES) >= 22 and len(HOLDOUT_FILES) >= 20
-    assert all(path.with_suffix(".json").exists() for path in LETTER_FILES + HOLDOUT_FILES)
+    assert len(LETTER_FILES) >= 22 and len(HOLDOUT_FILES) >= 20 and len(HOLDOUT2_FILES) >= 16
+    all_files = LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES
+    assert all(path.with_suffix(".json").exists() for path in all_files)
 
 
 def test_traditional_letter_comes_back_in_traditional_characters():
@@ -628,3 +632,15 @@ def test_shuffled_lines_never_raise():
 @pytest.mark.parametrize("value", ["", " \n\t", "\ufeff", "\x00\x01", "委员:", "第号提案", "〔"])
 def test_degenerate_input_returns_the_full_schema(value):
     assert_schema(parse_letter(value))
+
+
+def test_work_after_handling_sentences_is_a_measure_and_praise_is_not():
+    from commitments.letters.prose import work_start
+
+    handled = "我局高度重视您的提案,会同住建局进行了认真研究。近年来,我县先后完成规划编制4个。"
+    assert handled[work_start(handled) :].startswith("近年来")
+    assert work_start("我局高度重视,并多次与您沟通。经研究,该路段已纳入2024年改造计划。") is None
+    praise = "改造是一项系统工程。您提出的建议对我县推进改造工作具有很强的指导意义。"
+    assert work_start(praise) is None
+    mechanism = "2023年,我县出台了实施方案,建立了由县政府分管领导牵头的工作专班。"
+    assert work_start(mechanism) == 0

@@ -296,8 +296,15 @@ class BodyReader:
         if (
             prose.OPENING.search(text)
             or prose.PROCESS.search(text)
+            or prose.APPRAISAL.search(text)
             or prose.OBSTACLE_PROSE.match(text)
         ):
+            start = None if prose.OBSTACLE_PROSE.match(text) else prose.work_start(text)
+            if start is not None:
+                title = prose.prose_title(text[start:])
+                title = (start + title[0], start + title[1])
+                work = self.doc.orig(para.start + start, para.end)
+                self._add("measure", para, title, work, para.start + start)
             self._add_promises(para, prose.WEAK if kind == "free" else prose.DATED)
             return
         if kind == "free" and prose.is_future(text):

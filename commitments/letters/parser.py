@@ -159,7 +159,7 @@ class _LetterParser:
             header_marks + [ln for ln in self.after[-12:] if not ln.debris and len(ln.text) <= 30],
             fields,
         )
-        published = metadata.first_date(fields, "published_date")
+        published = metadata.first_date(fields, "published_date", "page_date")
         if published:
             result["published_date"] = published[0]
         else:

@@ -95,11 +95,12 @@ _TITLE_LEAD = re.compile(
     r"(?:还将|也将|仍将|并将|将|还|也|要|并)?[ ,，]*"
 )
 _DISPOSAL = re.compile(
-    r".{1,24}?(?:纳入|列入|作为|打造成|建设成|建成|融入|转化为|提升为|改造为|合并|放在|摆在|用于|整合)"
+    r".{1,24}?(?:纳入|列入|作为|打造成|建设成|建成|融入|转化为|提升为|改造为|合并|放在|摆在|用于|整合|"
+    r"接入|并入|划入|移交|交由|延伸至|推广至|推广到|拓展至|落实到)"
 )
 # Clauses that only say when or where: 近年来, 2023年, 今年以来, 截至目前.
 _TIME_CLAUSE = re.compile(
-    r"^(?:近年来|近几年|近年|今年以来|去年以来|年初以来|目前|当前|截至目前|截至\S{0,12}|\d{4}年(?:以来|\d{1,2}月)?(?:\d{1,2}日)?"
+    r"^(?:近年来|近几年|近年|今年以来|去年以来|年初以来|目前|当前|与此同时|截至目前|截至\S{0,12}|\d{4}年(?:以来|\d{1,2}月)?(?:\d{1,2}日)?"
     r"|今年|去年|[上下]半年|同时|此外|另外|其中|为此|对此|经研究|经认真研究)$|"
     r"^经.{0,10}(?:调查|研究|核实|调研|了解|协商|查|论证|评估)$|"
     r"^(?:\d{4}年|今年|明年|年内|年底|近期|[上下]半年).{0,10}(?:起|前|底|内|以来|期间|后|时)$"
@@ -130,6 +131,52 @@ def is_process_item(text: str, title_end: int) -> bool:
 
 
 _NEXT_STEPS_FROM = re.compile(r"(?:^|[。;；!！?？])[ ]*(?:下一步|下步|下一阶段|下阶段|今后|接下来)")
+
+
+# A sentence that thanks for or appraises the proposal: 您提出的建议…具有很强的指导意义.
+APPRAISAL = re.compile(
+    r"(?:您|你们|您们|委员|代表)[^。]{0,12}(?:提出|所提)[^。]*(?:指导意义|参考价值|借鉴意义|"
+    r"针对性|可操作性|前瞻性)"
+)
+
+
+def _handling(sentence: str) -> bool:
+    """A sentence about receiving, studying or answering the proposal, not about work done."""
+    if OPENING.search(sentence) or APPRAISAL.search(sentence):
+        return True
+    handling = PROCESS.search(sentence)
+    if not handling:
+        return False
+    done = _DONE.search(sentence)  # 出台了…,建立了由分管领导牵头的专班: the work comes first
+    return not (done and done.end() <= handling.start())
+
+
+_OUTCOME = re.compile(r"[ ]*经[^,，。]{0,10}(?:研究|调查|核实|调研|协商|论证|评估|会商)")
+
+
+def work_start(text: str) -> int | None:
+    """Where a paragraph that mentions handling the proposal starts reporting work done.
+
+    "我局高度重视…进行了认真研究。近年来,我县先后完成…": the work follows the handling
+    sentences. "2023年,我县出台了…,建立了由分管领导牵头的工作专班": the work comes first and the
+    handling words describe it. None when the paragraph reports no work of its own, or only
+    the outcome of handling the proposal (经研究,该路段已纳入…计划).
+    """
+    spans = sentences(text)
+    pos = 0
+    while spans and _handling(text[spans[0][0] : spans[0][1]]):
+        pos = spans.pop(0)[1]
+    rest = text[pos:]
+    if (
+        not spans
+        or any(_handling(text[start:end]) for start, end in spans)
+        or _PROCESS_STRICT.search(rest)
+        or OBSTACLE_PROSE.match(rest)
+        or _OUTCOME.match(rest)
+        or not _DONE.search(rest)
+    ):
+        return None
+    return pos + len(rest) - len(rest.lstrip())
 
 
 def is_done(text: str) -> bool:
