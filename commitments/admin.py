@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -207,7 +207,7 @@ class CommitmentAdmin(OrganisationScopedAdmin):
         OverdueFilter,
         StaleFilter,
         "lead_organisation",
-        "reply__proposal__session",
+        "session",
         "is_key",
     ]
     list_select_related = ["reply__organisation", "reply__proposal__session", "lead_organisation"]
@@ -215,6 +215,20 @@ class CommitmentAdmin(OrganisationScopedAdmin):
     autocomplete_fields = ["reply", "lead_organisation", "co_organisations", "parent"]
     readonly_fields = ["status", "progress", "last_published_at"]
     inlines = [ProgressUpdateInline]
+    # The public list's default order, which an index serves (Commitment.Meta.indexes).
+    ordering = [F("last_published_at").desc(nulls_last=True), "-reply_id", "position"]
+    # "N of M selected" would need a second COUNT over the whole table on every page.
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("reply__full_text")
+
+    def get_search_results(self, request, queryset, search_term):
+        # The public list's search (a subquery for the proposal title rather than a join, no
+        # case folding for Chinese), every word required.
+        for word in search_term.split():
+            queryset = queryset.search(word)
+        return queryset, False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -234,6 +248,9 @@ class ProgressUpdateAdmin(OrganisationScopedAdmin):
     list_display = ["commitment", "as_of", "status", "progress", "state", "organisation", "author"]
     list_filter = ["state", "status", "organisation"]
     list_select_related = ["commitment", "organisation", "author"]
+    # The model's reading order with a tie-break, which an index serves (ProgressUpdate.Meta).
+    ordering = ["-as_of", "-created_at", "-id"]
+    show_full_result_count = False
     search_fields = ["text", "commitment__title"]
     autocomplete_fields = ["commitment"]
     readonly_fields = ["state", "status_before", "submitted_at", "published_at", "published_by"]

@@ -5,12 +5,12 @@ django-filter ships no zh_Hans catalogue, so every filter carries its own transl
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Commitment, Organisation, Session, Status
+from .models import STATUS_RANK, Commitment, Organisation, Session, Status
 
 SORT_CHOICES = [
     ("updated", _("Last update")),
@@ -19,11 +19,6 @@ SORT_CHOICES = [
 ]
 DEFAULT_SORT = "updated"
 
-# The vocabulary's own order (not started … completed), so "sort by status" reads naturally.
-STATUS_RANK = Case(
-    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
-    default=Value(len(Status)),
-)
 SORT_ORDERINGS = {
     "updated": [F("last_published_at").desc(nulls_last=True), "-reply_id", "position"],
     "target": [F("current_target_date").asc(nulls_last=True), "-reply_id", "position"],
@@ -61,7 +56,7 @@ class CommitmentFilter(django_filters.FilterSet):
     session = django_filters.ModelChoiceFilter(
         label=_("Session"),
         queryset=Session.objects.all(),
-        field_name="reply__proposal__session",
+        method="filter_session",
         empty_label=_("All sessions"),
     )
     year = django_filters.NumberFilter(
@@ -83,24 +78,16 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(promised_text__icontains=value)
-            | Q(reply__proposal__title__icontains=value)
-        )
+        return queryset.search(value) if value else queryset
 
     def filter_organisation(self, queryset, name, organisation):
         return queryset.for_organisation(organisation)
 
+    def filter_session(self, queryset, name, session):
+        return queryset.in_session(session)
+
     def filter_year(self, queryset, name, value):
-        """The session's year; the reply's year when the proposal has no session."""
-        year = int(value)
-        return queryset.filter(
-            Q(reply__proposal__session__year=year)
-            | Q(reply__proposal__session__isnull=True, reply__reply_date__year=year)
-        )
+        return queryset.of_year(int(value))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .data_version import bump_data_version
 from .letters import read_heading
 from .models import Commitment, Measure, Organisation, Proposal, Reply, Session
 
@@ -125,6 +126,7 @@ def reply_import(
         Measure(reply=reply, position=position, title=item.get("title") or "", text=item["text"])
         for position, item in enumerate(letter.get("measures") or [], start=1)
     )
+    bump_data_version()  # bulk_create sends no post_save
     _save_commitments(reply, letter.get("commitments") or [], organisation)
     return reply
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import DEFERRED, Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import DEFERRED, Case, Exists, F, OrderBy, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -202,6 +202,15 @@ class Proposal(models.Model):
             }
         return self.title
 
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            # The commitments' copy of the session follows (see Commitment.session).
+            commitments = Commitment.objects.filter(reply__proposal=self)
+            commitments.exclude(session=self.session_id).update(session=self.session_id)
+
 
 class ReplyQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -282,6 +291,7 @@ class Reply(models.Model):
         verbose_name = _("reply")
         verbose_name_plural = _("reply")
         ordering = ["-reply_date", "-id"]
+        indexes = [models.Index(fields=["-reply_date", "-id"], name="reply_recent_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "organisation", "round"],
@@ -303,6 +313,15 @@ class Reply(models.Model):
             "organisation": self.organisation,
             "proposal": self.proposal,
         }
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            # The letter may have been moved to another proposal, of another session.
+            session_id = self.proposal.session_id
+            self.commitments.exclude(session=session_id).update(session=session_id)
 
     def get_absolute_url(self):
         return reverse("commitments:reply", args=[self.pk])
@@ -347,6 +366,11 @@ class Status(models.TextChoices):
 
 
 FINAL_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED, Status.NOT_PURSUED)
+# The vocabulary's own order (not assessed … not pursued), so "sort by status" reads naturally.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
+    default=Value(len(Status)),
+)
 # Statuses that need evidence or a written reason before they can be published (DESIGN rule 2).
 STATUSES_NEEDING_PROOF = (Status.COMPLETED, Status.NOT_PURSUED)
 
@@ -363,8 +387,32 @@ STATUS_DEFINITIONS = {
 }
 
 
+# When a commitment last moved: its last published update, or its creation if none yet.
+LAST_ACTIVITY = Coalesce(F("last_published_at"), F("created_at"))
+
+
 def stale_cutoff():
     return timezone.now() - datetime.timedelta(days=settings.TRACKER_STALE_DAYS)
+
+
+class SortIndex(models.Index):
+    """An index in the order of a list's ORDER BY, with its NULLS FIRST/LAST.
+
+    SQLite accepts no NULLS clause in CREATE INDEX (and sorts NULLs last in DESC order anyway),
+    so there the index is made without it.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = self.clone()
+            index.expressions = tuple(
+                OrderBy(part.expression, descending=part.descending)
+                if isinstance(part, OrderBy)
+                else part
+                for part in self.expressions
+            )
+        return super(SortIndex, index).create_sql(model, schema_editor, using=using, **kwargs)
 
 
 class EditConflict(Exception):
@@ -410,9 +458,8 @@ class CommitmentQuerySet(models.QuerySet):
 
     def stale(self):
         """No published update for TRACKER_STALE_DAYS days (counted from creation if none yet)."""
-        return self.open().filter(
-            Q(last_published_at__lt=stale_cutoff())
-            | Q(last_published_at__isnull=True, created_at__lt=stale_cutoff())
+        return (
+            self.open().alias(last_activity=LAST_ACTIVITY).filter(last_activity__lt=stale_cutoff())
         )
 
     def due_within(self, days):
@@ -426,7 +473,7 @@ class CommitmentQuerySet(models.QuerySet):
     def with_flags(self):
         """Annotate `flag_overdue` and `flag_stale`, computed in the database."""
         not_final = ~Q(status__in=FINAL_STATUSES)
-        return self.alias(last_activity=Coalesce(F("last_published_at"), F("created_at"))).annotate(
+        return self.alias(last_activity=LAST_ACTIVITY).annotate(
             flag_overdue=Case(
                 When(not_final & Q(current_target_date__lt=timezone.localdate()), then=Value(True)),
                 default=Value(False),
@@ -445,10 +492,35 @@ class CommitmentQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         """Commitments an organisation leads or co-handles."""
         # A subquery rather than a join + DISTINCT: counts and aggregates stay exact and cheap.
+        # Under the OR it is hashed once and probed per row, so a sorted list can stop early.
         co_handled = Commitment.co_organisations.through.objects.filter(
             organisation=organisation
         ).values("commitment_id")
         return self.filter(Q(lead_organisation=organisation) | Q(pk__in=co_handled))
+
+    def in_session(self, session):
+        """Commitments answering proposals of one session."""
+        return self.filter(session=session)
+
+    def of_year(self, year):
+        """The session's year; the reply's year when the proposal has no session."""
+        # Subqueries rather than joins: the filter runs before the list's joins.
+        sessions = Session.objects.filter(year=year)
+        replies = Reply.objects.filter(reply_date__year=year)
+        return self.filter(Q(session__in=sessions) | Q(session__isnull=True, reply__in=replies))
+
+    def search(self, text):
+        """Commitments whose title, promised text or proposal title contains `text`."""
+        # Terms without letters that have case (Chinese, digits) need no case folding: a plain
+        # LIKE scans the promised texts about twice as fast as UPPER(…) LIKE UPPER(…).
+        lookup = "icontains" if text.lower() != text.upper() else "contains"
+        proposals = Proposal.objects.filter(**{f"title__{lookup}": text})
+        # The proposal title through a subquery, not a join, so the filter runs before the joins.
+        return self.filter(
+            Q(**{f"title__{lookup}": text})
+            | Q(**{f"promised_text__{lookup}": text})
+            | Q(reply__in=Reply.objects.filter(proposal__in=proposals))
+        )
 
     def public(self):
         """Everything the public may see: commitments come from published reply letters."""
@@ -531,12 +603,23 @@ class Commitment(Versioned):
         help_text=_("The weight of this sub-target in its parent's progress."),
     )
     is_key = models.BooleanField(_("key item"), default=False)
+    # A copy of reply.proposal.session, kept in step by Commitment, Reply and Proposal.save: the
+    # overview's counts by session and the session filter then need no join over 3 tables.
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     last_published_at = models.DateTimeField(
         _("last published update"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(verbose_name=_("commitment history"))
+    history = HistoricalRecords(verbose_name=_("commitment history"), excluded_fields=["session"])
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -556,10 +639,39 @@ class Commitment(Versioned):
                 violation_error_message=_("Progress must be between 0 and 100."),
             ),
         ]
+        # The public list's sort orders (commitments/filters.py), alone and after a status
+        # filter; the workspace's overdue, due-soon and stale sections, which skip final statuses.
         indexes = [
-            models.Index(fields=["status"]),
-            models.Index(fields=["current_target_date"]),
-            models.Index(fields=["last_published_at"]),
+            SortIndex(
+                F("last_published_at").desc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                name="commitment_recent_idx",
+            ),
+            SortIndex(
+                "status",
+                F("last_published_at").desc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                name="commitment_status_recent_idx",
+            ),
+            SortIndex(
+                F("current_target_date").asc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                name="commitment_target_idx",
+            ),
+            models.Index(STATUS_RANK, F("reply").desc(), "position", name="commitment_rank_idx"),
+            models.Index(
+                fields=["current_target_date"],
+                condition=~Q(status__in=FINAL_STATUSES),
+                name="commitment_open_target_idx",
+            ),
+            models.Index(
+                LAST_ACTIVITY,
+                condition=~Q(status__in=FINAL_STATUSES),
+                name="commitment_open_activity_idx",
+            ),
         ]
 
     def __str__(self):
@@ -585,6 +697,12 @@ class Commitment(Versioned):
                 )
         if self.current_target_date is None:
             self.current_target_date = self.original_target_date
+        # The copy of the proposal's session (see the field) follows the reply.
+        reply_moved = loaded is None or loaded.get("reply_id", self.reply_id) != self.reply_id
+        if reply_moved and self.reply_id:
+            self.session_id = self.reply.proposal.session_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session"}
         super().save(*args, **kwargs)
         self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
         self._moved_by_update = False
@@ -757,7 +875,22 @@ class ProgressUpdate(Versioned):
                 violation_error_message=_("A revision of the target date needs a reason."),
             ),
         ]
-        indexes = [models.Index(fields=["state", "-published_at"])]
+        indexes = [
+            models.Index(fields=["state", "-published_at"]),
+            # The workspace: the office's queue (oldest first), returned updates and drafts.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(state="submitted"),
+                name="update_submitted_idx",
+            ),
+            models.Index(
+                fields=["state", "-updated_at"],
+                condition=Q(state__in=["draft", "returned"]),
+                name="update_state_edited_idx",
+            ),
+            # The admin list, newest first.
+            models.Index(fields=["-as_of", "-created_at", "-id"], name="update_recent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.commitment} · {self.as_of}"
@@ -1012,3 +1145,18 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.commitment}"
+
+
+class DataVersion(models.Model):
+    """A counter bumped in the same transaction as every change the public or workspace pages
+    show; cached pages are keyed by it."""
+
+    # Internal bookkeeping, shown nowhere: no translated labels.
+    version = models.BigIntegerField("data version", default=0)
+
+    class Meta:
+        verbose_name = "data version"
+        verbose_name_plural = "data version"
+
+    def __str__(self):
+        return str(self.version)

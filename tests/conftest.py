@@ -26,6 +26,13 @@ def _plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Each test's transaction rolls the data version back, so a page stored by one test could be
+    # served to the next; test_page_cache.py turns the cache on with an empty store.
+    settings.TRACKER_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # The real hasher takes a noticeable fraction of a second per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments.models import Commitment, Evidence, Measure, Proposal, Reply, Session
+from commitments.models import (
+    Commitment,
+    Evidence,
+    Measure,
+    Organisation,
+    Proposal,
+    Reply,
+    Session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +89,56 @@ def test_queries_per_page_do_not_grow_with_the_rows_shown(client, build_world, a
     with_5_rows = queries_for(client, small)
 
     with_50_rows = queries_for(client, address.format(**build_world(50)))
+
+    assert with_50_rows == with_5_rows
+    assert with_50_rows <= MAX_QUERIES
+
+
+def test_overview_and_scorecard_queries_do_not_grow_with_organisations_and_sessions(client, bureau):
+    def add_organisations_and_sessions(first, last):
+        for n in range(first, last):
+            organisation = Organisation.objects.create(name=f"第{n}局", slug=f"bureau-{n}")
+            session = Session.objects.create(body="congress", name=f"第{n}次会议", year=2000 + n)
+            proposal = Proposal.objects.create(session=session, number=str(n), title=f"提案{n}")
+            reply = Reply.objects.create(proposal=proposal, organisation=organisation)
+            commitment = Commitment.objects.create(
+                reply=reply,
+                position=1,
+                title=f"承诺{n}",
+                promised_text="……",
+                lead_organisation=organisation,
+            )
+            commitment.co_organisations.add(bureau)
+
+    add_organisations_and_sessions(1, 3)
+    queries_for(client, "/en/")
+    few = [
+        queries_for(client, address) for address in ("/en/", f"/en/organisations/{bureau.slug}/")
+    ]
+    add_organisations_and_sessions(3, 30)
+    many = [
+        queries_for(client, address) for address in ("/en/", f"/en/organisations/{bureau.slug}/")
+    ]
+
+    assert many == few
+    assert max(many) <= 5
+
+
+@pytest.mark.parametrize(
+    "address", ["/admin/commitments/commitment/", "/admin/commitments/progressupdate/"]
+)
+def test_admin_lists_need_the_same_queries_for_5_rows_and_50(
+    client, build_world, office_user, address
+):
+    office_user.is_staff = office_user.is_superuser = True
+    office_user.save()
+    client.force_login(office_user)
+    build_world(5)
+    queries_for(client, address)
+    with_5_rows = queries_for(client, address)
+
+    build_world(50)
+    with_50_rows = queries_for(client, address)
 
     assert with_50_rows == with_5_rows
     assert with_50_rows <= MAX_QUERIES

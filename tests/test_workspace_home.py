@@ -166,3 +166,35 @@ def test_the_home_page_needs_the_same_queries_however_much_there_is(
 
     assert many == few
     assert many <= 30
+
+
+@pytest.mark.parametrize("role", ["staff_user", "office_user", "member_user"])
+def test_the_home_page_counts_every_section_in_one_query(
+    client, request, role, attention_world, make_update
+):
+    make_update(attention_world["overdue"]).submit()
+    client.force_login(request.getfixturevalue(role))
+
+    with CaptureQueriesContext(connection) as queries:
+        sections = client.get("/en/workspace/").context["sections"]
+
+    with_items = sum(1 for section in sections if section.count)
+    assert with_items >= 3
+    # The session and the user (and a bureau's name in the heading), every count at once, then
+    # each section that has items.
+    signed_in = 3 if role == "staff_user" else 2
+    assert len(queries) == signed_in + 1 + with_items
+
+
+def test_stale_commitments_come_longest_without_activity_first(client, office_user, reply, bureau):
+    never_published = add_commitment(
+        reply, bureau, 21, created_at=timezone.now() - datetime.timedelta(days=300)
+    )
+    published_long_ago = add_commitment(reply, bureau, 22)
+    Commitment.objects.filter(pk=published_long_ago.pk).update(
+        last_published_at=timezone.now() - datetime.timedelta(days=200)
+    )
+
+    stale = sections(client, office_user)["stale"].items
+
+    assert stale == [never_published, published_long_ago]

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a stored page skips all the rest (commitments/page_cache.py).
+    "commitments.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +109,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off by default: the check costs a `SELECT 1` per request. Without it, a connection that
+        # broke between requests (a database restart) fails one request, and is then replaced.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -178,6 +182,14 @@ TRACKER_MAX_UPLOAD_BYTES = env_int("TRACKER_MAX_UPLOAD_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = TRACKER_MAX_UPLOAD_BYTES + 1024 * 1024
 # Days a bureau gets to reply again after a member rates the outcome 不满意.
 TRACKER_REHANDLING_DAYS = env_int("TRACKER_REHANDLING_DAYS", 30)
+# The page cache (commitments/page_cache.py): per worker process, in memory.
+TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
+TRACKER_PAGE_CACHE_BYTES = env_int("TRACKER_PAGE_CACHE_MB", 64) * 1024 * 1024
+# Pages show times relative to now ("3 hours ago") and the stale flag moves with the clock.
+TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 60)
+# On PostgreSQL, learn of changes through LISTEN/NOTIFY (one more connection per worker) rather
+# than a query per request.
+TRACKER_PAGE_CACHE_LISTEN = env_bool("TRACKER_PAGE_CACHE_LISTEN", True)
 # The address in links of emails sent outside a request (reminders, follow notices).
 TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -3,8 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from commitments import feeds
+
+admin.site.site_header = _("Commitment Tracker administration")
+admin.site.site_title = _("Commitment Tracker")
+admin.site.index_title = _("Proposals, replies and commitments")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

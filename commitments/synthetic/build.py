@@ -210,6 +210,7 @@ class Generator:
                     title=phrases.commitment_title(rng, subject),
                     promised_text=phrases.promised_text(rng, subject, pronoun, year),
                     lead_organisation=lead,
+                    session=proposal.session,
                     original_target_date=tale.original_target_date,
                     current_target_date=tale.current_target_date,
                     status=tale.status,

@@ -37,7 +37,12 @@ class Entry:
 def tracked_fields(model) -> list:
     # Our own comparison rather than diff_against(), which skips non-editable fields such as an
     # update's review state, the very changes a reader of the history looks for.
-    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+    # Fields the history leaves out (copies kept for speed, such as a commitment's session) have
+    # no past values to compare.
+    recorded = {f.name for f in model.history.model._meta.concrete_fields}
+    return [
+        f for f in model._meta.concrete_fields if f.name in recorded and f.name not in HIDDEN_FIELDS
+    ]
 
 
 class ValueNames:

@@ -6,7 +6,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Value
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..models import (
+    LAST_ACTIVITY,
     Commitment,
     Evidence,
     Follow,
@@ -39,7 +40,7 @@ DOUBTFUL_VERDICTS = (Review.Verdict.QUERIED, Review.Verdict.NEEDS_MORE)
 
 @dataclass
 class Section:
-    """One heading of the home page: its count, and the first SECTION_SIZE items (2 queries)."""
+    """One heading of the home page: its count, and its first SECTION_SIZE items if any."""
 
     key: str
     title: str
@@ -47,14 +48,31 @@ class Section:
     template: str
     empty: str
     more_url: str = ""
-
-    @cached_property
-    def count(self):
-        return self.queryset.count()
+    count: int = 0
 
     @cached_property
     def items(self):
         return list(self.queryset[:SECTION_SIZE]) if self.count else []
+
+
+def count_sections(sections):
+    """Set every section's count from one query: a UNION ALL of one COUNT per section.
+
+    The page then runs one query for the counts and one per section that has items, however many
+    sections a role has.
+    """
+    counts = [
+        section.queryset.order_by()
+        .annotate(section=Value(section.key, output_field=CharField()))
+        .values("section")
+        # COUNT(*), not COUNT(id): the count can then come from an index alone.
+        .annotate(count=Count("*"))
+        for section in sections
+    ]
+    found = {row["section"]: row["count"] for row in counts[0].union(*counts[1:], all=True)}
+    for section in sections:
+        section.count = found.get(section.key, 0)
+    return sections
 
 
 def commitments_list_url(show):
@@ -100,7 +118,7 @@ class HomeView(WorkspaceMixin, TemplateView):
             commitment_section(
                 "stale",
                 _("Not updated for %(days)d days") % {"days": settings.TRACKER_STALE_DAYS},
-                commitments.stale().order_by("last_published_at", "created_at"),
+                commitments.stale().order_by(LAST_ACTIVITY, "pk"),
                 _("Everything has a recent published update."),
             ),
             commitment_section(
@@ -183,14 +201,16 @@ class HomeView(WorkspaceMixin, TemplateView):
                 Section(
                     "to_rate",
                     _("Replies awaiting my rating"),
-                    Reply.objects.exclude(Exists(rated)).select_related("proposal", "organisation"),
+                    Reply.objects.exclude(Exists(rated))
+                    .select_related("proposal__session", "organisation")
+                    .defer("full_text"),
                     "commitments/_workspace_replies.html",
                     _("I have rated every reply."),
                 ),
                 *watch,
                 rehandling,
             ]
-        return super().get_context_data(sections=sections, **kwargs)
+        return super().get_context_data(sections=count_sections(sections), **kwargs)
 
 
 class CommitmentListView(WorkspaceMixin, ListView):

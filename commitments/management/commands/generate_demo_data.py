@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from commitments.data_version import bump_data_version
 from commitments.models import Commitment, ProgressUpdate, Proposal, Reply
 from commitments.synthetic.build import Generator
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         # All or nothing: an interrupted run leaves the database as it was.
         with transaction.atomic():
             counts = Generator(seed=seed).run(commitments, progress=self._progress)
+            # Bulk inserts send no signals: cached pages must still see the new rows.
+            bump_data_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics, or the first queries plan for empty tables.
             with connection.cursor() as cursor:
