@@ -195,7 +195,7 @@ class CommitmentAdmin(OrganisationScopedAdmin):
     organisation_lookups = ("lead_organisation", "co_organisations")
     list_display = [
         "title",
-        "reply",
+        "proposal_label",
         "lead_organisation",
         "status",
         "progress",
@@ -222,6 +222,17 @@ class CommitmentAdmin(OrganisationScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("reply__full_text")
+
+    @admin.display(description=_("proposal"))
+    def proposal_label(self, commitment):
+        # The whole reply title would crowd the list; session and number identify it.
+        proposal = commitment.reply.proposal
+        if not proposal.number:
+            return proposal.session or proposal.title[:30]
+        return _("%(session)s No. %(number)s") % {
+            "session": proposal.session or "",
+            "number": proposal.number,
+        }
 
     def get_search_results(self, request, queryset, search_term):
         # The public list's search (a subquery for the proposal title rather than a join, no
