@@ -24,10 +24,26 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
+
+
+class DataVersion(models.Model):
+    """A counter bumped in the same transaction as every change the public or workspace pages
+    show; cached pages are keyed by it."""
+
+    # Internal bookkeeping, shown nowhere: no translated labels.
+    version = models.BigIntegerField("data version", default=0)
+
+    class Meta:
+        verbose_name = "data version"
+        verbose_name_plural = "data version"
+
+    def __str__(self):
+        return str(self.version)
+
 
 TABLE = "commitments_dataversion"
 CHANNEL = "tracker_data_version"

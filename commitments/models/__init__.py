@@ -1,0 +1,58 @@
+"""The domain: proposals, the replies that answer them, and the commitments in those replies.
+
+A commitment's status and progress move only when a progress update is published
+(`ProgressUpdate.publish`); see DESIGN.md, "Rules".
+
+The models live in modules by subject: organisations, replies, commitments, updates and
+participation, with what they build on in base. Import them from here, `commitments.models`.
+"""
+
+from ..data_version import DataVersion
+from .base import EditConflict, SortIndex, Versioned
+from .commitments import (
+    FINAL_STATUSES,
+    LAST_ACTIVITY,
+    STATUS_DEFINITIONS,
+    STATUS_RANK,
+    STATUSES_NEEDING_PROOF,
+    Commitment,
+    CommitmentQuerySet,
+    Status,
+    stale_cutoff,
+)
+from .organisations import Organisation, Session, User
+from .participation import Follow, Rehandling, RehandlingQuerySet, Review, SatisfactionRating
+from .replies import Measure, Proposal, Reply, ReplyQuerySet
+from .updates import Evidence, ProgressUpdate, ProgressUpdateQuerySet, evidence_upload_to
+
+__all__ = [
+    "FINAL_STATUSES",
+    "LAST_ACTIVITY",
+    "STATUS_DEFINITIONS",
+    "STATUS_RANK",
+    "STATUSES_NEEDING_PROOF",
+    "Commitment",
+    "CommitmentQuerySet",
+    "DataVersion",
+    "EditConflict",
+    "Evidence",
+    "Follow",
+    "Measure",
+    "Organisation",
+    "ProgressUpdate",
+    "ProgressUpdateQuerySet",
+    "Proposal",
+    "Rehandling",
+    "RehandlingQuerySet",
+    "Reply",
+    "ReplyQuerySet",
+    "Review",
+    "SatisfactionRating",
+    "Session",
+    "SortIndex",
+    "Status",
+    "User",
+    "Versioned",
+    "evidence_upload_to",
+    "stale_cutoff",
+]

@@ -1,0 +1,57 @@
+"""What the models build on: optimistic locking, and indexes that keep NULLS FIRST/LAST."""
+
+from django.db import models
+from django.db.models import OrderBy
+from django.utils.translation import gettext_lazy as _
+
+
+class SortIndex(models.Index):
+    """An index in the order of a list's ORDER BY, with its NULLS FIRST/LAST.
+
+    SQLite accepts no NULLS clause in CREATE INDEX (and sorts NULLs last in DESC order anyway),
+    so there the index is made without it.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = self.clone()
+            index.expressions = tuple(
+                OrderBy(part.expression, descending=part.descending)
+                if isinstance(part, OrderBy)
+                else part
+                for part in self.expressions
+            )
+        return super(SortIndex, index).create_sql(model, schema_editor, using=using, **kwargs)
+
+
+class EditConflict(Exception):
+    """Someone else saved the row after the form being saved was loaded."""
+
+
+class Versioned(models.Model):
+    """Optimistic concurrency: every save bumps `version`; a form carries the version it read."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def lock_version(self, expected):
+        """Lock the row until the transaction ends; refuse if it changed since `expected`."""
+        current = (
+            type(self)
+            ._default_manager.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current != expected:
+            raise EditConflict
+        self.version = current

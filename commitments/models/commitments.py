@@ -1,0 +1,368 @@
+"""The commitments a reply letter makes, and the status vocabulary they move through."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import DEFERRED, Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import SortIndex, Versioned
+from .organisations import Organisation, Session
+from .replies import Proposal, Reply
+
+
+class Status(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("Under way – on track")
+    CHALLENGES = "challenges", _("Under way – with challenges")
+    STALLED = "stalled", _("Stalled")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed – fully met")
+    COMPLETED_MODIFIED = "completed_modified", _("Completed – modified or partly")
+    NOT_PURSUED = "not_pursued", _("Not being pursued")
+
+
+FINAL_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED, Status.NOT_PURSUED)
+# The vocabulary's own order (not assessed … not pursued), so "sort by status" reads naturally.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
+    default=Value(len(Status)),
+)
+# Statuses that need evidence or a written reason before they can be published (DESIGN rule 2).
+STATUSES_NEEDING_PROOF = (Status.COMPLETED, Status.NOT_PURSUED)
+
+STATUS_DEFINITIONS = {
+    Status.NOT_ASSESSED: _("No evidence yet to judge progress (the default for a new commitment)."),
+    Status.NOT_STARTED: _("The bureau confirms that work has not started."),
+    Status.ON_TRACK: _("Work is under way and on schedule."),
+    Status.CHALLENGES: _("Work is under way but meets difficulties that may delay it."),
+    Status.STALLED: _("Work started but is not moving now."),
+    Status.ONGOING: _("Continuing work with no end point."),
+    Status.COMPLETED: _("The promise has been kept in full, with evidence."),
+    Status.COMPLETED_MODIFIED: _("The promise was completed after changes, or only partly."),
+    Status.NOT_PURSUED: _("The bureau has decided not to pursue it and has given its reason."),
+}
+
+
+# When a commitment last moved: its last published update, or its creation if none yet.
+LAST_ACTIVITY = Coalesce(F("last_published_at"), F("created_at"))
+
+
+def stale_cutoff():
+    return timezone.now() - datetime.timedelta(days=settings.TRACKER_STALE_DAYS)
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self):
+        """Commitments whose status is not final."""
+        return self.exclude(status__in=FINAL_STATUSES)
+
+    def overdue(self):
+        """Current target date has passed and the status is not final."""
+        return self.open().filter(current_target_date__lt=timezone.localdate())
+
+    def stale(self):
+        """No published update for TRACKER_STALE_DAYS days (counted from creation if none yet)."""
+        return (
+            self.open().alias(last_activity=LAST_ACTIVITY).filter(last_activity__lt=stale_cutoff())
+        )
+
+    def due_within(self, days):
+        """Open commitments whose current target date falls within the next `days` days."""
+        today = timezone.localdate()
+        return self.open().filter(
+            current_target_date__gte=today,
+            current_target_date__lte=today + datetime.timedelta(days=days),
+        )
+
+    def with_flags(self):
+        """Annotate `flag_overdue` and `flag_stale`, computed in the database."""
+        not_final = ~Q(status__in=FINAL_STATUSES)
+        return self.alias(last_activity=LAST_ACTIVITY).annotate(
+            flag_overdue=Case(
+                When(not_final & Q(current_target_date__lt=timezone.localdate()), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            flag_stale=Case(
+                When(
+                    not_final & Q(last_activity__lt=stale_cutoff()),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def for_organisation(self, organisation):
+        """Commitments an organisation leads or co-handles."""
+        # A subquery rather than a join + DISTINCT: counts and aggregates stay exact and cheap.
+        # Under the OR it is hashed once and probed per row, so a sorted list can stop early.
+        co_handled = Commitment.co_organisations.through.objects.filter(
+            organisation=organisation
+        ).values("commitment_id")
+        return self.filter(Q(lead_organisation=organisation) | Q(pk__in=co_handled))
+
+    def in_session(self, session):
+        """Commitments answering proposals of one session."""
+        return self.filter(session=session)
+
+    def of_year(self, year):
+        """The session's year; the reply's year when the proposal has no session."""
+        # Subqueries rather than joins: the filter runs before the list's joins.
+        sessions = Session.objects.filter(year=year)
+        replies = Reply.objects.filter(reply_date__year=year)
+        return self.filter(Q(session__in=sessions) | Q(session__isnull=True, reply__in=replies))
+
+    def search(self, text):
+        """Commitments whose title, promised text or proposal title contains `text`."""
+        # Terms without letters that have case (Chinese, digits) need no case folding: a plain
+        # LIKE scans the promised texts about twice as fast as UPPER(…) LIKE UPPER(…).
+        lookup = "icontains" if text.lower() != text.upper() else "contains"
+        proposals = Proposal.objects.filter(**{f"title__{lookup}": text})
+        # The proposal title through a subquery, not a join, so the filter runs before the joins.
+        return self.filter(
+            Q(**{f"title__{lookup}": text})
+            | Q(**{f"promised_text__{lookup}": text})
+            | Q(reply__in=Reply.objects.filter(proposal__in=proposals))
+        )
+
+    def public(self):
+        """Everything the public may see: commitments come from published reply letters."""
+        return self
+
+
+class Commitment(Versioned):
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("reply"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order in the reply letter, starting at 1.")
+    )
+    title = models.CharField(
+        _("short title"), max_length=300, help_text=_("A short title for the commitment.")
+    )
+    promised_text = models.TextField(
+        _("promised text"),
+        help_text=_(
+            "The commitment quoted word for word from the reply letter; do not rewrite it."
+        ),
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        related_name="led_commitments",
+    )
+    co_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("other responsible organisations"),
+        blank=True,
+        related_name="co_commitments",
+    )
+    original_target_date = models.DateField(
+        _("original target date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The completion date promised in the reply. It cannot be changed once set; "
+            "revise it through a progress update."
+        ),
+    )
+    current_target_date = models.DateField(
+        _("current target date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The completion date after approved revisions; the original date when never revised."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_ASSESSED,
+        help_text=_("Changes only when a progress update is published."),
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0–100; changes only when a progress update is published."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent commitment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_(
+            "For a sub-target, the commitment it belongs to; "
+            "a parent's progress is the weighted mean of its children's."
+        ),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        help_text=_("The weight of this sub-target in its parent's progress."),
+    )
+    is_key = models.BooleanField(_("key item"), default=False)
+    # A copy of reply.proposal.session, kept in step by Commitment, Reply and Proposal.save: the
+    # overview's counts by session and the session filter then need no join over 3 tables.
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_published_at = models.DateTimeField(
+        _("last published update"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("commitment history"), excluded_fields=["session"])
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitment")
+        ordering = ["reply", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reply", "position"],
+                name="one_commitment_per_position",
+                violation_error_message=_("Two commitments of one reply cannot share a position."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="commitment_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+        ]
+        # The public list's sort orders (commitments/filters.py), alone and after a status
+        # filter; the workspace's overdue, due-soon and stale sections, which skip final statuses.
+        indexes = [
+            SortIndex(
+                F("last_published_at").desc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                name="commitment_recent_idx",
+            ),
+            SortIndex(
+                "status",
+                F("last_published_at").desc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                name="commitment_status_recent_idx",
+            ),
+            SortIndex(
+                F("current_target_date").asc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                name="commitment_target_idx",
+            ),
+            models.Index(STATUS_RANK, F("reply").desc(), "position", name="commitment_rank_idx"),
+            models.Index(
+                fields=["current_target_date"],
+                condition=~Q(status__in=FINAL_STATUSES),
+                name="commitment_open_target_idx",
+            ),
+            models.Index(
+                LAST_ACTIVITY,
+                condition=~Q(status__in=FINAL_STATUSES),
+                name="commitment_open_activity_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded", None)
+        if loaded is not None:
+            if not getattr(self, "_moved_by_update", False):
+                for name in ("status", "progress"):
+                    if name in loaded and loaded[name] != getattr(self, name):
+                        raise ValidationError(
+                            {name: _("Status and progress change only through a published update.")}
+                        )
+            original = loaded.get("original_target_date")
+            if original is not None and original != self.original_target_date:
+                raise ValidationError(
+                    {
+                        "original_target_date": _(
+                            "The original target date cannot be changed once set."
+                        )
+                    }
+                )
+        if self.current_target_date is None:
+            self.current_target_date = self.original_target_date
+        # The copy of the proposal's session (see the field) follows the reply.
+        reply_moved = loaded is None or loaded.get("reply_id", self.reply_id) != self.reply_id
+        if reply_moved and self.reply_id:
+            self.session_id = self.reply.proposal.session_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session"}
+        super().save(*args, **kwargs)
+        self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        self._moved_by_update = False
+
+    def get_absolute_url(self):
+        return reverse("commitments:commitment", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember what was read, so save() can refuse changes the rules forbid.
+        instance._loaded = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if value is not DEFERRED
+        }
+        return instance
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A commitment cannot be its own parent.")})
+
+    def is_final(self):
+        return self.status in FINAL_STATUSES
+
+    def is_overdue(self):
+        return (
+            not self.is_final()
+            and self.current_target_date is not None
+            and self.current_target_date < timezone.localdate()
+        )
+
+    def is_stale(self):
+        return not self.is_final() and (self.last_published_at or self.created_at) < stale_cutoff()
+
+    def is_target_revised(self):
+        return self.current_target_date != self.original_target_date
+
+    def status_definition(self):
+        return STATUS_DEFINITIONS[self.status]
+
+    def recompute_from_children(self):
+        """Set a parent's progress to the weighted mean of its children's."""
+        children = list(self.children.only("progress", "weight"))
+        total = sum(child.weight for child in children)
+        if not total:
+            return
+        self.progress = round(sum(c.progress * c.weight for c in children) / total)
+        self._moved_by_update = True
+        self.save(update_fields=["progress", "updated_at"])
