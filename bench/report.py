@@ -1,6 +1,7 @@
 """The targets of issue 6 and the Markdown report the benchmark prints and saves."""
 
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from loadgen import Load
 from sql import Plan
@@ -21,7 +22,10 @@ class Row:
     load: Load | None = None
     queries: tuple[int, int] | None = None  # (first request, repeated request)
     problem: str = ""  # "missing" (404) or an error: the page could not be measured
-    search_ms: float | None = None  # a search alone, median of sequential requests
+    uncached_ms: float | None = None  # rendered in-process with the page cache emptied first
+    # Searches alone that the page cache had never seen: {"ms": {term: ms}, "p50", "max"}.
+    cold_search: dict | None = None
+    from_store: bool | None = None  # signed-in pages: answered by the page cache's signed-in layer
     export: dict = field(default_factory=dict)  # seconds, mb, rows
 
     def failures(self, bare_rate: float) -> list[str]:
@@ -44,8 +48,10 @@ class Row:
             failed.append("throughput")
         if self.load.p99_ms >= P99_MS:
             failed.append("p99")
-        if self.search_ms is not None and self.search_ms >= SEARCH_MS:
-            failed.append(f"search alone {self.search_ms:.0f} ms")
+        if self.from_store is False:
+            failed.append("not served by the page cache as in production")
+        if self.cold_search and self.cold_search["max"] >= SEARCH_MS:
+            failed.append(f"uncached search up to {self.cold_search['max']:.0f} ms")
         return failed
 
     def target(self) -> str:
@@ -54,11 +60,12 @@ class Row:
         if self.group == "export":
             return f"< {EXPORT_SECONDS} s, < {EXPORT_MB} MB, ≤ {MAX_QUERIES} q"
         text = f"≥ {RATIO_TARGETS[self.group]:.0%}, p99 < {P99_MS} ms, ≤ {MAX_QUERIES} q"
-        if self.search_ms is not None:
-            text += f", alone < {SEARCH_MS} ms"
+        if self.cold_search:
+            text += f", uncached search < {SEARCH_MS} ms"
         return text
 
     def cells(self, bare_rate: float) -> list[str]:
+        uncached = "—" if self.uncached_ms is None else f"{self.uncached_ms:.1f}"
         queries = "—"
         if self.queries:
             cold, warm = self.queries
@@ -68,20 +75,13 @@ class Row:
         if self.group == "export" and not self.problem:
             measured = f"{self.export['seconds']:.1f} s, {self.export['mb']:.0f} MB"
             measured += f", {self.export['rows']:,} rows"
-            return [
-                self.name,
-                "—",
-                "—",
-                "—",
-                "—",
-                queries,
-                self.target(),
-                f"{verdict} ({measured})",
-            ]
+            dashes = ["—"] * 4
+            return [self.name, *dashes, queries, "—", self.target(), f"{verdict} ({measured})"]
         if self.load is None:
-            return [self.name, "—", "—", "—", "—", queries, self.target(), verdict]
-        if self.search_ms is not None and self.search_ms < SEARCH_MS:
-            verdict += f" (search alone {self.search_ms:.0f} ms)"
+            return [self.name, "—", "—", "—", "—", queries, uncached, self.target(), verdict]
+        if self.cold_search:
+            search = self.cold_search
+            verdict += f" (uncached search p50 {search['p50']:.0f} ms, max {search['max']:.0f} ms)"
         ratio = self.load.requests_per_second / bare_rate if bare_rate else 0
         return [
             self.name,
@@ -90,29 +90,86 @@ class Row:
             f"{self.load.p99_ms:.1f}",
             "100%" if self.group == "bare" else f"{ratio:.0%}",
             queries,
+            uncached,
             self.target(),
             verdict,
         ]
 
 
 def table(rows: list[Row], bare_rate: float) -> str:
-    header = ["page", "req/s", "p50 ms", "p99 ms", "vs bare", "queries", "target", "ok?"]
+    header = ["page", "req/s", "p50 ms", "p99 ms", "vs bare", "queries", "uncached ms", "target"]
+    header.append("ok?")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row.cells(bare_rate)) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def costs_section(costs: dict[str, tuple[tuple[float, float], float]]) -> str:
+def table_notes(rows: list[Row], served_by_store: dict[str, str]) -> str:
+    """What the table's figures are: the page cache on, and what it hides."""
+    search = next((row for row in rows if row.cold_search), None)
+    lines = [
+        "Notes on the table:",
+        "",
+        "- req/s, p50 and p99 are with the page cache on (TRACKER_PAGE_CACHE, the production "
+        "configuration): after the warm-up requests, each worker answers the public pages and "
+        "the API from its anonymous layer and the signed-in pages from its signed-in layer.",
+        "- The signed-in pages are loaded with a real signed-in session (a session row in the "
+        "database, its cookie and the CSRF cookie, as a browser sends them); the page cache checks "
+        "that session before it serves a stored page.",
+        "- uncached ms is the page rendered in-process (no HTTP, no load) with the page cache "
+        "emptied first: median of several renders in a warm process, what a visitor waits for "
+        "after a change to the data. It is for information; the targets apply to the load figures.",
+        "- queries: the first (uncached) request / the request answered from the page cache (0 for "
+        "anonymous pages; the session and user checks for signed-in ones).",
+    ]
+    for name, verdict in served_by_store.items():
+        lines.append(f"- {name}: {verdict}")
+    if search:
+        cold = search.cold_search
+        lines.append(
+            f"- The search target is checked on the slowest of {len(cold['ms'])} searches the page "
+            f"cache had never seen (see below), not on the cached page under load."
+        )
+    return "\n".join(lines)
+
+
+def cold_search_section(row: Row | None) -> str:
+    if row is None or not row.cold_search:
+        return "No uncached searches were timed."
+    cold = row.cold_search
+    lines = [
+        f"Text search alone, uncached: {len(cold['ms'])} searches one after another over HTTP, "
+        "each with an address the page cache had never seen (a new term, or the benchmark's "
+        f"word with a parameter the list view ignores: {cold['extra_check']}). "
+        f"p50 {cold['p50']:.0f} ms, p95 {cold['p95']:.0f} ms, max {cold['max']:.0f} ms "
+        f"(target < {SEARCH_MS} ms, checked on the max).",
+        "",
+        "| address | matching commitments | ms |",
+        "|---|---|---|",
+    ]
+    for address, ms in cold["ms"].items():
+        matches = cold["matches"][address]
+        lines.append(f"| `{unquote(address)}` | {matches:,} | {ms:.0f} |")
+    return "\n".join(lines)
+
+
+def costs_section(costs: dict[str, tuple[object, float]]) -> str:
     """One request alone, in-process: how much of it is SQL and how much Python and templates."""
     lines = [
-        "Where the time goes: each page requested alone, in-process (no load, no HTTP), first "
-        "and repeated request; SQL is the sum of the first request's EXPLAIN ANALYZE times.",
+        "Where the time goes: each page requested alone, in-process (no load, no HTTP), page "
+        "cache on. First: the first request of that address in this process, page cache empty "
+        "(the first page also pays for loading templates and code). Uncached: rendered again "
+        "with the page cache emptied first (median). Cached: answered from the page cache. SQL "
+        "is the sum of the first request's EXPLAIN ANALYZE times.",
         "",
-        "| page | first ms | repeated ms | SQL ms |",
-        "|---|---|---|---|",
+        "| page | first ms | uncached ms | cached ms | SQL ms |",
+        "|---|---|---|---|---|",
     ]
-    for name, ((first, repeated), sql) in costs.items():
-        lines.append(f"| {name} | {first:.1f} | {repeated:.1f} | {sql:.1f} |")
+    for name, (counted, sql) in costs.items():
+        lines.append(
+            f"| {name} | {counted.first_ms:.1f} | {counted.uncached_ms:.1f} | "
+            f"{counted.cached_ms:.1f} | {sql:.1f} |"
+        )
     return "\n".join(lines)
 
 

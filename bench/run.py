@@ -2,7 +2,9 @@
 
 Fills a PostgreSQL database with synthetic data (generate_demo_data), serves the application and a
 bare one-view project with the same gunicorn settings, loads each page with wrk, counts its SQL
-in-process, times the full CSV export and a text search, and prints the slowest query plans.
+in-process, times the full CSV export and a series of uncached text searches, and prints the
+slowest query plans. Pages are loaded with the page cache on, as in production; each page's
+uncached render is timed in-process for information.
 
     .venv/bin/python bench/run.py [--no-fail]
     env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_bench; not
@@ -14,6 +16,7 @@ import argparse
 import datetime
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import time
@@ -23,14 +26,31 @@ from urllib.parse import quote
 
 import loadgen
 import servers
-from report import Row, costs_section, plans_section, table
+from report import (
+    Row,
+    cold_search_section,
+    costs_section,
+    plans_section,
+    table,
+    table_notes,
+)
 
 ROOT = servers.ROOT
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 EXPORT_PATH = "/zh-hans/commitments/export.csv"
 WARM_UP_REQUESTS = 20
-SEARCH_REQUESTS = 5
+LIST_PATH = "/zh-hans/commitments/"
+# Searches timed alone, each at an address the page cache has never seen: two-character terms of
+# the synthetic phrases (commitments/synthetic/phrases.py), most in about 1% of commitments like
+# the benchmark's word, two common ones and one found nowhere (every row is scanned for it).
+COLD_SEARCH_TERMS = [
+    "养老", "食堂", "公交", "河道", "噪声", "农田", "图书", "诈骗", "欠薪", "物业", "非遗",
+    "厕所", "校舍", "饮水", "电商", "矿山", "就业", "推进", "量子",
+]  # fmt: skip
+# Fetched again after the load to tell a stored page from a fresh render (new CSRF token mask).
+STORE_CHECK_FETCHES = 8
+WORKERS = 2
 
 
 def parse_args():
@@ -138,14 +158,17 @@ def pages(ex: dict) -> list[tuple[str, str, str]]:
         (f"search ?q={ex['word']}", f"/zh-hans/commitments/?q={quote(ex['word'])}", "public"),
         ("commitment page", f"/zh-hans/commitments/{ex['commitment']}/", "public"),
         ("reply page", f"/zh-hans/replies/{ex['reply']}/", "public"),
+        ("organisation page", f"/zh-hans/organisations/{ex['slug']}/", "public"),
         ("API list", "/api/v1/commitments/", "api"),
+        # An exact count of about 1,000,000 published progress updates when not cached.
+        ("API updates", "/api/v1/updates/", "api"),
         ("admin commitment list", "/admin/commitments/commitment/", "signed-in"),
         ("workspace", "/zh-hans/workspace/", "signed-in"),
     ]  # fmt: skip
 
 
 def bench_user():
-    """An office account and a signed-in session cookie for the signed-in pages."""
+    """An office account and the cookies of its signed-in browser: session and CSRF cookie."""
     from django.conf import settings
     from django.test import Client
 
@@ -159,10 +182,33 @@ def bench_user():
         assign_role(user, User.Role.OFFICE, Organisation.objects.filter(is_office=True).first())
     client = Client()
     client.force_login(user)
-    return (
-        user,
-        f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+    # A browser holds the CSRF cookie after its first page; the signed-in layer keys by it.
+    client.get("/zh-hans/workspace/")
+    names = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
+    return user, "; ".join(f"{name}={client.cookies[name].value}" for name in names)
+
+
+def cold_searches(ex: dict) -> dict:
+    """The addresses of the uncached searches and how many commitments each matches."""
+    import sql
+
+    from commitments.models import Commitment
+
+    extra = f"uncached={secrets.token_hex(4)}"
+    word_path = f"{LIST_PATH}?q={quote(ex['word'])}"
+    ignored = sql.extra_parameter_is_ignored(word_path, extra)
+    matches = {
+        f"{LIST_PATH}?q={quote(term)}": Commitment.objects.public().search(term).count()
+        for term in COLD_SEARCH_TERMS
+    }
+    if ignored:
+        matches[f"{word_path}&{extra}"] = Commitment.objects.public().search(ex["word"]).count()
+    check = (
+        "checked in-process, it runs the same SQL as without it and is not served from the cache"
+        if ignored
+        else "NOT used: that address did not run the same SQL uncached"
     )
+    return {"matches": matches, "extra_check": check}
 
 
 def loaded(server, path, args, cookie="") -> loadgen.Load:
@@ -181,8 +227,49 @@ def measure_bare(args, env) -> loadgen.Load:
     return load
 
 
-def measure_pages(args, env, rows_by_path, cookie):
-    with servers.Gunicorn("tracker.wsgi", env=env) as app:
+def served_by_store(app, path, cookie, username) -> tuple[bool | None, str]:
+    """Whether a signed-in page comes from the page cache's signed-in layer, as in production.
+
+    A fresh render masks its CSRF tokens anew; a stored page is replayed byte for byte. After the
+    load, each worker holds the page: repeated fetches give at most one body per worker."""
+    bodies = set()
+    for _ in range(STORE_CHECK_FETCHES):
+        chunks = []
+        loadgen.fetch(app.base_url + path, cookie, sink=chunks.append)
+        bodies.add(b"".join(chunks))
+    body = next(iter(bodies))
+    if b"csrfmiddlewaretoken" not in body or username.encode() not in body:
+        return None, "could not check the page cache layer (no CSRF token or user name on page)"
+    fetched = f"bodies of {STORE_CHECK_FETCHES} fetches after the load: {len(bodies)} distinct"
+    if len(bodies) <= WORKERS:
+        return True, (
+            f"signed in as {username} and served by the signed-in layer of the page cache "
+            f"({fetched}, with {WORKERS} workers; fresh renders differ in their CSRF tokens)"
+        )
+    return False, f"signed in as {username} but NOT served from the page cache ({fetched})"
+
+
+def time_cold_searches(app, search: dict) -> dict:
+    """Each search once, one after another; the page cache has seen none of these addresses."""
+    ms = {}
+    for path in search["matches"]:
+        status, seconds, _size = loadgen.fetch(app.base_url + path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered HTTP {status}")
+        ms[path] = seconds * 1000
+    times = sorted(ms.values())
+    return {
+        **search,
+        "ms": {path: ms[path] for path in search["matches"]},
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "max": times[-1],
+    }
+
+
+def measure_pages(args, env, rows_by_path, cookie, username, search):
+    store_checks = {}
+    with servers.Gunicorn("tracker.wsgi", env=env, workers=WORKERS) as app:
         for path, row in rows_by_path.items():
             page_cookie = cookie if row.group == "signed-in" else ""
             status, _seconds, _size = loadgen.fetch(app.base_url + path, page_cookie)
@@ -192,11 +279,19 @@ def measure_pages(args, env, rows_by_path, cookie):
                 continue
             row.load = loaded(app, path, args, page_cookie)
             print(f"  {row.name}: {row.load.requests_per_second:,.0f} req/s")
-            if row.name.startswith("search"):
-                times = sorted(
-                    loadgen.fetch(app.base_url + path)[1] for _ in range(SEARCH_REQUESTS)
+            if row.group == "signed-in":
+                row.from_store, store_checks[row.name] = served_by_store(
+                    app, path, cookie, username
                 )
-                row.search_ms = times[len(times) // 2] * 1000
+                print(f"    {store_checks[row.name]}")
+            if row.name.startswith("search"):
+                row.cold_search = time_cold_searches(app, search)
+                cold = row.cold_search
+                print(
+                    f"    {len(cold['ms'])} uncached searches: p50 {cold['p50']:.0f} ms, "
+                    f"max {cold['max']:.0f} ms"
+                )
+    return store_checks
 
 
 def measure_export(env, path) -> Row:
@@ -248,8 +343,9 @@ def count_all(rows_by_path, user):
         counted = sql.count_queries(path, user if row.group == "signed-in" else None)
         if counted.status == 200:
             row.queries = (counted.cold, counted.warm)
+            row.uncached_ms = counted.uncached_ms
             statements[row.name] = counted.statements
-            alone[row.name] = counted.milliseconds
+            alone[row.name] = counted
     return statements, alone
 
 
@@ -272,11 +368,12 @@ def main():
 
     print("Counting SQL per request (in-process) …")
     statements, alone = count_all(rows_by_path, user)
+    search = cold_searches(ex)
 
     print(f"Loading pages for {args.seconds} s each with {loadgen.using()} …")
     # The bare view before and after the pages: the machine's speed drifts during a run.
     bare = [measure_bare(args, env)]
-    measure_pages(args, env, rows_by_path, cookie)
+    store_checks = measure_pages(args, env, rows_by_path, cookie, user.username, search)
     bare.append(measure_bare(args, env))
     bare_load = loadgen.Load(
         sum(load.requests_per_second for load in bare) / 2,
@@ -292,7 +389,12 @@ def main():
     plans, sql_ms = sql.ranked_plans(statements)
     costs = {name: (alone[name], sql_ms.get(name, 0.0)) for name in alone}
     rows = [Row("bare Django view", "bare", load=bare_load), *rows_by_path.values(), export_row]
-    context = {"held": held, "bare": bare, "load": (load_before, os.getloadavg()[0])}
+    context = {
+        "held": held,
+        "bare": bare,
+        "load": (load_before, os.getloadavg()[0]),
+        "store_checks": store_checks,
+    }
     summary = render(args, ex, context, rows, plans, costs)
     print("\n" + summary)
     RESULTS.parent.mkdir(exist_ok=True)
@@ -315,11 +417,20 @@ def render(args, ex, context, rows, plans, costs) -> str:
         f"per page; {os.cpu_count()} cores, load average {context['load'][0]:.1f} before and "
         f"{context['load'][1]:.1f} after. Search word {ex['word']} is in {ex['word_share']:.1%} "
         f"of titles. The bare view, before and after the pages: {before:,.0f} and {after:,.0f} "
-        "req/s (the table shows the mean). Queries: first request / repeated request when they "
-        "differ."
+        "req/s (the table shows the mean)."
     )
     rate = (before + after) / 2
-    return "\n\n".join([header, table(rows, rate), costs_section(costs), plans_section(plans)])
+    search = next((row for row in rows if row.cold_search), None)
+    return "\n\n".join(
+        [
+            header,
+            table(rows, rate),
+            table_notes(rows, context["store_checks"]),
+            cold_search_section(search),
+            costs_section(costs),
+            plans_section(plans),
+        ]
+    )
 
 
 if __name__ == "__main__":
