@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Prefetch
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import routers, viewsets
+from rest_framework import pagination, routers, viewsets
 
 from . import serializers
 from .filters import CommitmentFilter
@@ -101,8 +101,17 @@ class ProgressUpdateFilter(django_filters.FilterSet):
         fields = []
 
 
+class NewestFirstPagination(pagination.CursorPagination):
+    """Pages by position in the feed rather than by number: no COUNT over a million updates."""
+
+    ordering = ("-published_at", "-id")
+    page_size = 50
+
+
 class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
     """Published progress updates with their evidence, newest first."""
+
+    pagination_class = NewestFirstPagination
 
     queryset = (
         ProgressUpdate.objects.published()

@@ -116,3 +116,19 @@ def test_openapi_schema_describes_the_endpoints_and_filters(client, db):
         "q",
         "page",
     } <= parameters
+
+
+def test_updates_page_through_newest_first_without_a_total(client, commitment, make_update):
+    for day in range(1, 56):
+        make_update(
+            commitment, as_of=datetime.date(2024, 1, 1) + datetime.timedelta(days=day)
+        ).publish()
+
+    first = client.get("/api/v1/updates/").json()
+    second = client.get(first["next"]).json()
+
+    assert "count" not in first
+    assert len(first["results"]) == 50 and len(second["results"]) == 5
+    published = [u["published_at"] for u in first["results"] + second["results"]]
+    assert published == sorted(published, reverse=True)
+    assert second["next"] is None
