@@ -52,6 +52,8 @@ system-packages:
 # Recompile the committed translation catalogues after editing a .po file (needs GNU gettext).
 messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
+	# English msgids translate to themselves; without that, English pages fall back to Chinese.
+	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
