@@ -84,14 +84,23 @@ class Tally:
             )
         return status_rows
 
-    def by(self, key, model):
-        """Headline counts per organisation or session (None: none stated), largest first."""
+    def by(self, key, model, *, param, value):
+        """Headline counts per organisation or session (None: none stated), largest first.
+
+        Each row carries `group` and `query`, the list's filter for that group (`param=value`).
+        """
         groups = defaultdict(list)
         for row in self.rows:
             groups[row[key]].append(row)
         objects = model.objects.in_bulk([pk for pk in groups if pk is not None])
-        summaries = [{key: objects.get(pk), **self.headline(rows)} for pk, rows in groups.items()]
-        return sorted(summaries, key=lambda summary: (-summary["total"], str(summary[key] or "")))
+        summaries = []
+        for pk, rows in groups.items():
+            group = objects.get(pk)
+            query = f"{param}={value(group)}" if group else ""
+            summaries.append({"group": group, "query": query, **self.headline(rows)})
+        return sorted(
+            summaries, key=lambda summary: (-summary["total"], str(summary["group"] or ""))
+        )
 
 
 def latest_published_updates(limit, commitments=None):
@@ -109,8 +118,10 @@ class OverviewView(TemplateView):
         return super().get_context_data(
             counts=tally.counts(),
             status_rows=tally.status_rows(),
-            by_organisation=tally.by("lead_organisation", Organisation),
-            by_session=tally.by("session", Session),
+            by_organisation=tally.by(
+                "lead_organisation", Organisation, param="organisation", value=lambda o: o.slug
+            ),
+            by_session=tally.by("session", Session, param="session", value=lambda s: s.pk),
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN),
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
