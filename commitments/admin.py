@@ -219,6 +219,7 @@ class CommitmentAdmin(OrganisationScopedAdmin):
     ordering = [F("last_published_at").desc(nulls_last=True), "-reply_id", "position"]
     # "N of M selected" would need a second COUNT over the whole table on every page.
     show_full_result_count = False
+    list_per_page = 50
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("reply__full_text")
