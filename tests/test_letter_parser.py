@@ -38,6 +38,7 @@ LETTER_FILES = sorted(LETTERS.glob("*.txt"))
 # Letters written apart from the parser to measure how it generalises, kept as regression tests.
 HOLDOUT_FILES = sorted((LETTERS / "holdout").glob("*.txt"))
 HOLDOUT2_FILES = sorted((LETTERS / "holdout2").glob("*.txt"))
+HOLDOUT3_FILES = sorted((LETTERS / "holdout3").glob("*.txt"))
 
 
 def read_letter(path: Path) -> str:
@@ -134,7 +135,7 @@ def test_seed_letter_list_introduction_is_not_a_commitment():
 
 @pytest.mark.parametrize(
     "path",
-    LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES,
+    LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES,
     ids=lambda p: str(p.relative_to(LETTERS).with_suffix("")),
 )
 def test_letter_parses_to_its_expected_fields(path):
@@ -151,7 +152,8 @@ def test_letter_parses_to_its_expected_fields(path):
 
 def test_there_is_a_test_letter_for_every_shape():
     assert len(LETTER_FILES) >= 22 and len(HOLDOUT_FILES) >= 20 and len(HOLDOUT2_FILES) >= 16
-    all_files = LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES
+    assert len(HOLDOUT3_FILES) >= 10
+    all_files = LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES
     assert all(path.with_suffix(".json").exists() for path in all_files)
 
 
@@ -644,3 +646,31 @@ def test_work_after_handling_sentences_is_a_measure_and_praise_is_not():
     assert work_start(praise) is None
     mechanism = "2023年,我县出台了实施方案,建立了由县政府分管领导牵头的工作专班。"
     assert work_start(mechanism) == 0
+
+
+def _body_letter(body: str) -> dict:
+    return parse_letter(
+        "对县政协九届六次会议第12号提案的答复函\n\n王某委员:\n"
+        "  您提出的《关于加强某某工作的提案》收悉。现答复如下:\n"
+        f"  {body}\n  感谢您对我们工作的关心和支持。\n\n某县某局\n2024年6月7日\n"
+    )
+
+
+def test_jiang_meaning_ba_after_work_done_is_no_promise():
+    result = _body_letter("我局修订了补助办法,将每台补助标准提高到20万元,并简化了审批流程。")
+
+    assert [m["title"] for m in result["measures"]] == ["修订了补助办法"]
+    assert result["commitments"] == []
+
+
+def test_next_step_after_the_subject_is_a_promise():
+    result = _body_letter("我局下一步将把小流域治理纳入水利发展规划,逐年安排治理资金。")
+
+    assert result["measures"] == []
+    assert [c["title"] for c in result["commitments"]] == ["将把小流域治理纳入水利发展规划"]
+
+
+def test_work_reported_after_gaoduzhongshi_in_one_sentence_is_a_measure():
+    result = _body_letter("我局高度重视,组织执法人员对全区农贸市场开展了专项整治,查处问题57起。")
+
+    assert [m["title"] for m in result["measures"]] == ["组织执法人员对全区农贸市场开展了专项整治"]

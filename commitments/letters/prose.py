@@ -19,7 +19,8 @@ _LEAD_WORDS = (
 )
 
 STRONG_FLAG = re.compile(
-    r"^[ ]*(?:下一步|下步|下一阶段|下阶段|今后|接下来|未来(?:[一二三四五两几\d]+年|[ ,，]))"
+    rf"^[ ]*(?:{_PROMISER}[ ]*)?"  # 我局下一步将…
+    r"(?:下一步|下步|下一阶段|下阶段|今后|接下来|未来(?:[一二三四五两几\d]+年|[ ,，]))"
 )
 _FUTURE = re.compile(
     rf"^[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_PROMISER})?[ ,，]*(?:还|也|仍|亦|并)?"
@@ -53,7 +54,7 @@ PROCESS = re.compile(
     r"(?:与|向|同)(?:您|委员|代表)|高度重视|认真研究|专题研究|"
     r"(?:召开|组织)[^。]{0,10}(?:专题|办理|协调|研究)[^。]{0,4}会|"
     r"向[^。]{0,10}领导[^。]{0,4}汇报|(?:分管|主要)领导[^。]{0,12}(?:研究|部署|批示|督办|牵头)|"
-    r"明确[^。]{0,8}(?:责任|承办|经办)(?:科室|人|处室)|办理方案|办理工作"
+    r"明确[^。,，]{0,4}(?:责任|承办|经办)(?:科室|人(?!员)|处室)|办理方案|办理工作"
 )
 _PROCESS_STRICT = re.compile(
     r"(?:与|向|同)(?:您|委员|代表|提案人)|面商|(?:收到|接到)[^。]{0,12}(?:提案|建议)后|"
@@ -92,6 +93,7 @@ _AWAIT = re.compile(r"待[^,，。]{1,30}?后[ ,，]*")
 _TITLE_LEAD = re.compile(
     rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)*(?:工作中[ ,，]*)?"
     rf"(?:{_SUBJECT}|(?:{_GOVERNMENT})(?=[ ,，]*(?:还|也|仍|并)?将))?[ ,，]*"
+    rf"(?:{_LEAD_WORDS}[ ,，]*)?"
     r"(?:还将|也将|仍将|并将|将|还|也|要|并)?[ ,，]*"
 )
 _DISPOSAL = re.compile(
@@ -101,7 +103,7 @@ _DISPOSAL = re.compile(
 # Clauses that only say when or where: 近年来, 2023年, 今年以来, 截至目前.
 _TIME_CLAUSE = re.compile(
     r"^(?:近年来|近几年|近年|今年以来|去年以来|年初以来|目前|当前|与此同时|截至目前|截至\S{0,12}|\d{4}年(?:以来|\d{1,2}月)?(?:\d{1,2}日)?"
-    r"|今年|去年|[上下]半年|同时|此外|另外|其中|为此|对此|经研究|经认真研究)$|"
+    r"|今年|去年|[上下]半年|同时|此外|另外|其中|为此|对此|经研究|经认真研究|在此基础上)$|"
     r"^经.{0,10}(?:调查|研究|核实|调研|了解|协商|查|论证|评估)$|"
     r"^(?:\d{4}年|今年|明年|年内|年底|近期|[上下]半年).{0,10}(?:起|前|底|内|以来|期间|后|时)$"
 )
@@ -147,6 +149,9 @@ def _handling(sentence: str) -> bool:
     handling = PROCESS.search(sentence)
     if not handling:
         return False
+    found = [m.group(0) for m in PROCESS.finditer(sentence)]
+    if set(found) == {"高度重视"} and re.search(r"[,，][^。]*了", sentence[handling.end() :]):
+        return False  # 我局高度重视,组织…开展了专项整治: the work follows in the same sentence
     done = _DONE.search(sentence)  # 出台了…,建立了由分管领导牵头的专班: the work comes first
     return not (done and done.end() <= handling.start())
 
@@ -226,6 +231,10 @@ def _is_promise(clause: str, level: int) -> bool:
     return False
 
 
+_DISPOSAL_AFTER_DONE = re.compile(
+    r"[ ]*将(?!于|在|进一步|继续|加快|积极|全力|着力|重点|持续|尽快|逐步|适时|及时|进行|开展|"
+    r"会同|联合)"
+)
 _TRIGGERS = {
     STRONG: re.compile(r"下一步|下步|下[一]?阶段|今后|接下来|未来|待"),
     DATED: re.compile(r"下一步|下步|下[一]?阶段|今后|接下来|未来|待|将|计划|拟|力争|争取|预计"),
@@ -253,6 +262,9 @@ def promises(text: str, level: int) -> list[tuple[int, int]]:
             found = []
             commas = [start + m.end() for m in re.finditer(r"[,，]", sentence)]
             for clause_start in [start] + commas:
+                done_before = "了" in text[start:clause_start]
+                if done_before and _DISPOSAL_AFTER_DONE.match(text, clause_start):
+                    continue  # 修订了补助办法,将补助标准提高到20万元: 将 is 把, the work is done
                 if _is_promise(text[clause_start:end], level):
                     found = [(clause_start, end)]
                     flagged = bool(STRONG_FLAG.match(text[clause_start:end]))
@@ -317,6 +329,8 @@ def prose_title(text: str) -> tuple[int, int]:
         if _TIME_CLAUSE.match(clause) or len(clause) < 2:
             continue
         start = _lead_end(text, match.start(), match.end())
+        if re.fullmatch(r"(?:十分|非常|高度)重视", text[start : match.end()].strip()):
+            continue  # 我局高度重视,组织…: the handling, not the work
         start = start if start < match.end() - 1 else match.start()
         if _CONDITION_CLAUSE.match(text[start : match.end()]):
             continue  # 围绕智慧农业发展, 根据… : the framing, not the action
