@@ -34,7 +34,7 @@ def test_moving_a_proposal_to_another_session_moves_its_commitments(
     listed = client.get("/en/commitments/", {"session": later_session.pk})
     assert list(listed.context["page_obj"].object_list) == [commitment]
     [row] = client.get("/en/").context["by_session"]
-    assert (row["session"], row["total"]) == (later_session, 1)
+    assert (row["group"], row["total"]) == (later_session, 1)
 
 
 def test_moving_a_reply_to_another_proposal_moves_its_commitments(commitment, later_session):
@@ -72,4 +72,4 @@ def test_a_proposal_without_session_is_found_by_the_year_of_its_reply(client, bu
     assert list(found) == [commitment]
     assert list(client.get("/en/commitments/", {"year": 2024}).context["page_obj"]) == []
     [row] = client.get("/en/").context["by_session"]
-    assert (row["session"], row["total"]) == (None, 1)
+    assert (row["group"], row["total"]) == (None, 1)
