@@ -21,7 +21,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} TRACKER_TASKS_BACKEND=$${TRACKER_TASKS_BACKEND:-immediate} \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev system-packages
 	$(BIN)/python -m pytest
@@ -35,7 +36,7 @@ bench: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The browser tests drive Debian's Chromium; Chinese text needs a CJK font; the translation
 # check needs GNU gettext.
@@ -51,10 +52,10 @@ system-packages:
 
 # Recompile the committed translation catalogues after editing a .po file (needs GNU gettext).
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
 	# English msgids translate to themselves; without that, English pages fall back to Chinese.
 	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

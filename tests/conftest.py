@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from workspace_support import publish, submit
 
 from commitments.models import Commitment, Organisation, ProgressUpdate, Proposal, Reply, Session
 from commitments.roles import assign_role
@@ -36,6 +37,13 @@ def _no_page_cache(settings):
 def _fast_password_hasher(settings):
     # The real hasher takes a noticeable fraction of a second per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Emails are sent by tasks; run them in the test, as `make run` does, so mail.outbox fills.
+    # test_reminders.py queues them in the database and runs the worker instead.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -141,6 +149,34 @@ def make_update(staff_user):
     return make
 
 
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violation(request, monkeypatch):
+    """A browser test fails if any page it opened broke the Content-Security-Policy.
+
+    Chromium reports each refused inline style, inline script or outside resource on the
+    console, with JavaScript on or off; every context the test opens is watched."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    violations = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url')}: {message.text}")
+
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", record)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium: Playwright cannot download a browser on these machines.
@@ -162,13 +198,13 @@ def browser_type_launch_args(browser_type_launch_args):
 def publish_update(make_update, office_user):
     """Make an update, submit it and publish it, as the office would."""
 
-    def publish(commitment, **fields):
+    def make_published(commitment, **fields):
         update = make_update(commitment, **fields)
-        update.submit()
-        update.publish(by=office_user)
+        submit(update)
+        publish(update, by=office_user)
         return update
 
-    return publish
+    return make_published
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ Every deployment-specific value comes from an environment variable; the defaults
 developer's machine (SQLite in the project folder, debug off unless asked for).
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,13 +42,24 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The fallback is for a developer's machine only; `check --deploy` flags it (security.W009).
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "django-insecure-dev-only-key-for-make-run"
+# Sessions, password-reset links and CSRF tokens are signed with this key: only a developer's
+# machine (DJANGO_DEBUG=1, as `make run` sets) may fall back to a key everyone can read.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off: refusing to start with a "
+            "key anyone can read. Generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    SECRET_KEY = "django-insecure-dev-only-key-for-make-run"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 HTTPS = env_bool("DJANGO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer or monitor may ask an app server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
@@ -55,19 +68,36 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# One fixed policy, the same for every visitor, so that stored pages (commitments/page_cache.py)
+# stay valid: no nonces. Scripts and styles come only from our static files, never inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, for the office only (commitments/admin_site.py).
+    "commitments.admin_site.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "commitments",
 ]
 
@@ -75,15 +105,21 @@ MIDDLEWARE = [
     # First, so that a stored page skips all the rest (commitments/page_cache.py).
     "commitments.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "commitments.idle_sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A transaction the database aborted (deadlock, serialisation failure): run once more, then 503.
+    "commitments.transaction_retry.RetryAbortedTransactionMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -127,6 +163,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "commitments:overview"
 
+# Sign-in lockout (django-axes): failures are counted in the database, so the count holds across
+# workers and servers. Counted per username whatever the address: an attacker with many addresses
+# gets no more tries, and a bureau office whose staff share one NAT address is not locked out
+# together. A lockout ends TRACKER_LOCKOUT_MINUTES after the failure that set it (tries while
+# locked out do not extend it), or when the office unlocks it (`manage.py unlock_user`, admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("TRACKER_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 403
+# axes.W006 asks to lock addresses too: that would lock a whole bureau out behind its one NAT
+# address. The username lock is what protects an account, however many addresses try it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# A signed-in session ends after this long without a request (commitments/idle_sessions.py).
+SESSION_COOKIE_AGE = env_int("TRACKER_SESSION_IDLE_HOURS", 8) * 3600
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -157,6 +216,28 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+# Seconds before a silent SMTP server is given up on; the task worker then tries again later.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+
+# Every email goes out from a task (commitments/tasks.py). "database" queues it in the database
+# for `manage.py db_worker`; "immediate" sends it at once, in the request (`make run`, tests).
+task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TRACKER_TASKS_BACKEND = os.environ.get("TRACKER_TASKS_BACKEND", "database")
+if TRACKER_TASKS_BACKEND not in task_backends:
+    raise ImproperlyConfigured(
+        f"TRACKER_TASKS_BACKEND must be one of {', '.join(task_backends)}, "
+        f"not {TRACKER_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": task_backends[TRACKER_TASKS_BACKEND]}}
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -176,6 +257,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The product's own settings.
+# Reverting to an old version in the admin would bypass the rules of every write.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 TRACKER_STALE_DAYS = env_int("TRACKER_STALE_DAYS", 90)
 TRACKER_DUE_SOON_DAYS = env_int("TRACKER_DUE_SOON_DAYS", 30)
 TRACKER_MAX_UPLOAD_BYTES = env_int("TRACKER_MAX_UPLOAD_MB", 10) * 1024 * 1024
@@ -192,6 +276,11 @@ TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 60)
 TRACKER_PAGE_CACHE_LISTEN = env_bool("TRACKER_PAGE_CACHE_LISTEN", True)
 # The address in links of emails sent outside a request (reminders, follow notices).
 TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# /healthz fails when a task (mail) has waited longer than this for the worker; 0: never.
+TRACKER_HEALTH_QUEUE_LAG_SECONDS = env_int("TRACKER_HEALTH_QUEUE_LAG_SECONDS", 900)
+# Let nginx send evidence files (X-Accel-Redirect to its internal /internal-media/ location,
+# deploy/nginx/tracker.conf) once the view has checked who may see them.
+TRACKER_EVIDENCE_ACCEL_REDIRECT = env_bool("TRACKER_EVIDENCE_ACCEL_REDIRECT", False)
 
 LOGGING = {
     "version": 1,

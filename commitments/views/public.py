@@ -70,18 +70,23 @@ class Tally:
         """Every status with its count and share of the total, in the vocabulary's order."""
         total = sum(row["total"] for row in self.rows)
         status_rows = []
+        offset = 0
         for status in Status:
             count = sum(row[f"status_{status.value}"] for row in self.rows)
             share = round(100 * count / total, 1) if total else 0
-            # The share is written into a style attribute: keep it free of localised separators.
+            # Shares and offsets are SVG attributes (the chart's segments, _status_chart.html):
+            # keep them free of localised separators.
             status_rows.append(
                 {
                     "status": status,
                     "count": count,
                     "share": f"{share:g}",
+                    "offset": f"{offset:g}",
+                    "middle": f"{offset + share / 2:g}",
                     "whole_share": round(share),
                 }
             )
+            offset = round(offset + share, 1)
         return status_rows
 
     def by(self, key, model, *, param, value):
