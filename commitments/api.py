@@ -4,14 +4,19 @@ Commitments take the same filters as the public list (commitments/filters.py); p
 are published ones only (DESIGN rule 1).
 """
 
+import datetime
+
 import django_filters
 from django.db.models import Prefetch
 from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import pagination, routers, viewsets
+from rest_framework.exceptions import NotFound
 
 from . import serializers
-from .filters import CommitmentFilter
+from .filters import CommitmentFilter, IdFilter
 from .models import Commitment, Organisation, ProgressUpdate, Proposal, Reply, Session
 
 app_name = "api"
@@ -23,6 +28,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organisation.objects.order_by("name")
     serializer_class = serializers.OrganisationSerializer
     lookup_field = "slug"
+    # Django's slug converter: anything else (a NUL byte breaks a PostgreSQL query) is a 404.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class SessionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -34,7 +41,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProposalFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(field_name="session_id")
+    session = IdFilter(field_name="session_id")
     year = django_filters.NumberFilter(field_name="session__year")
     kind = django_filters.ChoiceFilter(choices=Proposal.Kind.choices)
 
@@ -57,8 +64,8 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReplyFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(field_name="organisation__slug")
-    proposal = django_filters.NumberFilter(field_name="proposal_id")
-    session = django_filters.NumberFilter(field_name="proposal__session_id")
+    proposal = IdFilter(field_name="proposal_id")
+    session = IdFilter(field_name="proposal__session_id")
 
     class Meta:
         model = Reply
@@ -94,7 +101,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):
-    commitment = django_filters.NumberFilter(field_name="commitment_id")
+    commitment = IdFilter(field_name="commitment_id")
 
     class Meta:
         model = ProgressUpdate
@@ -106,6 +113,22 @@ class NewestFirstPagination(pagination.CursorPagination):
 
     ordering = ("-published_at", "-id")
     page_size = 50
+
+    def decode_cursor(self, request):
+        # DRF checks a cursor's form but hands its position to the database as it is: a forged
+        # one ("p=junk", a date past the calendar's end) would fail there, with a 500.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                moment = parse_datetime(cursor.position)
+                if moment is None:
+                    raise ValueError(cursor.position)
+                if timezone.is_naive(moment):
+                    moment = timezone.make_aware(moment)
+                moment.astimezone(datetime.UTC)
+            except (ValueError, OverflowError) as error:
+                raise NotFound(self.invalid_cursor_message) from error
+        return cursor
 
 
 class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):

@@ -74,7 +74,7 @@ class CommitmentUpdatesFeed(PublishedUpdatesFeed):
         return _("Progress on “%(commitment)s”") % {"commitment": commitment.title}
 
     def subtitle(self, commitment):
-        return commitment.promised_text
+        return commitment.public_promised_text
 
     def link(self, commitment):
         return commitment.get_absolute_url()

@@ -18,6 +18,8 @@ SORT_CHOICES = [
     ("status", _("Status")),
 ]
 DEFAULT_SORT = "updated"
+# The largest id a row can carry: databases store ids as signed 64-bit integers.
+LARGEST_ID = 2**63 - 1
 
 SORT_ORDERINGS = {
     "updated": [F("last_published_at").desc(nulls_last=True), "-reply_id", "position"],
@@ -32,6 +34,24 @@ class FlagFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.CheckboxInput)
         super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id, as in `?session=3`: a whole number a database can hold, else a 400.
+
+    A number past the 64-bit range would reach the database and fail there (SQLite raises
+    OverflowError), so the form refuses it with the other malformed values.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value bounds it already
 
 
 @extend_schema_field(OpenApiTypes.STR)

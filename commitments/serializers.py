@@ -1,6 +1,7 @@
 """The open-data shapes of the JSON API: published data only, never contact details or notes.
 
-Every serializer names its fields explicitly, so a new model field never leaks by default.
+Every serializer names its fields explicitly, so a new model field never leaks by default. Texts
+are read through the models' `public_…` properties, which withhold contact details (redaction.py).
 """
 
 from rest_framework import serializers
@@ -54,7 +55,15 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]
 
 
+def public_text_field(source):
+    return serializers.CharField(
+        source=source, read_only=True, help_text="As written, with contact details withheld."
+    )
+
+
 class MeasureSerializer(serializers.ModelSerializer):
+    text = public_text_field("public_text")
+
     class Meta:
         model = Measure
         fields = ["position", "title", "text"]
@@ -100,6 +109,7 @@ class ReplySerializer(serializers.ModelSerializer):
 class CommitmentSerializer(serializers.ModelSerializer):
     lead_organisation = OrganisationSerializer(read_only=True)
     co_organisations = OrganisationSerializer(many=True, read_only=True)
+    promised_text = public_text_field("public_promised_text")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     is_stale = serializers.BooleanField(read_only=True)
@@ -133,6 +143,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    description = public_text_field("public_description")
     file = serializers.SerializerMethodField(help_text="Address of the uploaded file, if any.")
 
     class Meta:
@@ -153,6 +164,9 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The commitment's status key before this update was published."
     )
     evidence = EvidenceSerializer(many=True, read_only=True)
+    text = public_text_field("public_text")
+    reason = public_text_field("public_reason")
+    target_date_reason = public_text_field("public_target_date_reason")
 
     class Meta:
         model = ProgressUpdate

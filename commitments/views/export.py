@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from ..filters import CommitmentFilter
 from ..models import Commitment, Status
+from ..redaction import redact_contacts
+from ..spreadsheet import spreadsheet_row
 
 # Spreadsheet programs on Chinese Windows read a UTF-8 file as GBK unless it starts with a BOM.
 BYTE_ORDER_MARK = "\ufeff"
@@ -111,7 +113,8 @@ def commitment_rows(commitments, request):
             pk,
             f"{list_url}{pk}/",
             title,
-            promised_text,
+            # The rows are read as values, not models: the same rule as public_promised_text.
+            redact_contacts(promised_text),
             status_labels[status],
             status,
             progress,
@@ -131,11 +134,14 @@ def commitment_rows(commitments, request):
 
 
 def csv_blocks(rows):
-    """The rows as CSV text, a few hundred at a time: fewer, larger writes to the client."""
+    """The rows as CSV text, a few hundred at a time: fewer, larger writes to the client.
+
+    A text cell that a spreadsheet would read as a formula is written as text (spreadsheet.py).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for number, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
         if number % ROWS_PER_BLOCK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
