@@ -1,12 +1,24 @@
-from django.contrib import admin
+"""Django's admin: the supervising office's tool, held to the same rules as the workspace.
+
+Bureau staff and members have no admin (admin_site.py). What the office changes here goes through
+`workflow.py`: corrections are checked for permission and for a newer edit (the form carries the
+row's version), progress updates are never edited in place (DESIGN rule 6) and are published only
+from the submitted state, and only superusers change admin rights.
+"""
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import workflow
 from .models import (
     Commitment,
+    EditConflict,
     Evidence,
     Follow,
     Measure,
@@ -19,6 +31,13 @@ from .models import (
     SatisfactionRating,
     Session,
     User,
+)
+from .permissions import can_change_account, can_change_role, can_decide_updates
+from .roles import assign_role
+
+EDIT_CONFLICT = _(
+    "Someone else changed this record after you opened it. Your changes were not saved: "
+    "the form now shows the current version; make your changes again."
 )
 
 
@@ -52,30 +71,79 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OrganisationScopedAdmin(SimpleHistoryAdmin):
-    """Bureau staff see and change only their own organisation's rows (DESIGN rule 4)."""
+class VersionedForm(forms.ModelForm):
+    """Carries the version of the row it was loaded from, as the workspace's forms do."""
 
-    organisation_lookups: tuple[str, ...] = ()
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.is_office or not self.organisation_lookups:
-            return queryset
-        if not user.is_bureau_staff:
-            return queryset.none()
-        condition = Q()
-        for lookup in self.organisation_lookups:
-            condition |= Q(**{lookup: user.organisation})
-        return queryset.filter(condition).distinct()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].required = True
+            self.fields["edit_version"].initial = self.instance.version
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Offer (and accept) only rows the user may see, so nobody attaches a row of theirs to
-        # another organisation's commitment, reply or proposal.
-        related_admin = self.admin_site._registry.get(db_field.related_model)
-        if isinstance(related_admin, OrganisationScopedAdmin) and "queryset" not in kwargs:
-            kwargs["queryset"] = related_admin.get_queryset(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("edit_version")
+        if self.instance.pk and expected is not None:
+            current = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != expected:
+                raise ValidationError(EDIT_CONFLICT, code="edit_conflict")
+        return cleaned
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """A record an import created and the office may correct, through `workflow.record_correct`."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        first_name, first = fieldsets[0]
+        fields = [*first["fields"], "edit_version"]
+        return [(first_name, {**first, "fields": fields}), *fieldsets[1:]]
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        # The row and then its many-to-many relations are written under the lock taken here.
+        workflow.record_correct(
+            record=obj,
+            by=request.user,
+            version=form.cleaned_data.get("edit_version"),
+            save=lambda: admin.ModelAdmin.save_model(self, request, obj, form, change),
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # The transaction was rolled back; show the current version.
+            self.message_user(request, EDIT_CONFLICT, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version would overwrite the record without the rules' checks.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that members or bureaus own: the office reads them here, changes them nowhere."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -84,6 +152,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["is_office"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
+
+
+# Rights that only a superuser grants: the office must not raise its own or anyone's.
+ADMIN_RIGHTS_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions"]
+ROLE_FIELDS = ["role", "organisation", "is_active"]
 
 
 @admin.register(User)
@@ -97,12 +170,38 @@ class UserAdmin(DjangoUserAdmin):
         "organisation",
         "is_active",
     ]
-    list_filter = ["role", "organisation", "is_active", "is_staff"]
+    list_filter = ["role", "organisation", "is_active"]
     list_select_related = ["organisation"]
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Role"), {"fields": ["role", "organisation"]}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("Role"), {"fields": ["role", "organisation"]}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["last_login", "date_joined"]
+        if not request.user.is_superuser:
+            readonly += ADMIN_RIGHTS_FIELDS
+        if obj is not None and not can_change_role(request.user, obj):
+            readonly += ROLE_FIELDS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not can_change_account(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, not deleted: their updates and reviews keep an author.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and not can_change_account(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        role_changed = not change or {"role", "organisation"} & set(form.changed_data)
+        if role_changed and obj.role:
+            # The role decides admin access and permissions; nothing else may grant them.
+            assign_role(obj, obj.role, obj.organisation)
 
 
 @admin.register(Session)
@@ -113,14 +212,25 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(OrganisationScopedAdmin):
-    organisation_lookups = ("lead_organisation", "co_organisations", "replies__organisation")
+class ProposalAdmin(RecordAdmin):
     list_display = ["number", "title", "kind", "session", "lead_organisation", "is_key"]
     list_display_links = ["number", "title"]
     list_filter = ["kind", "session", "lead_organisation", "is_key"]
     list_select_related = ["session", "lead_organisation"]
     search_fields = ["title", "number"]
     autocomplete_fields = ["session", "lead_organisation", "co_organisations"]
+    fields = [
+        "kind",
+        "session",
+        "number",
+        "title",
+        "proposers",
+        "lead_organisation",
+        "co_organisations",
+        "is_key",
+        "assigned_date",
+        "reply_due_date",
+    ]
 
 
 class MeasureInline(admin.StackedInline):
@@ -130,24 +240,26 @@ class MeasureInline(admin.StackedInline):
 
 
 class CommitmentInline(admin.StackedInline):
+    """The reply's commitments, each corrected on its own page where its version is checked."""
+
     model = Commitment
     extra = 0
-    fields = [
-        "position",
-        "title",
-        "promised_text",
-        "lead_organisation",
-        "original_target_date",
-        "status",
-        "progress",
-    ]
-    readonly_fields = ["status", "progress"]
+    fields = ["position", "title", "lead_organisation", "status", "progress"]
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Reply)
-class ReplyAdmin(OrganisationScopedAdmin):
-    organisation_lookups = ("organisation",)
+class ReplyAdmin(RecordAdmin):
     list_display = ["__str__", "organisation", "reply_date", "published_date", "category", "round"]
     list_filter = ["category", "organisation", "proposal__session", "round"]
     list_select_related = ["organisation", "proposal__session"]
@@ -179,20 +291,25 @@ class ProgressUpdateInline(admin.StackedInline):
     model = ProgressUpdate
     extra = 0
     fields = ["as_of", "text", "status", "progress", "state", "author", "published_at"]
-    readonly_fields = ["state", "author", "published_at"]
+    readonly_fields = fields
     show_change_link = True
 
-    # Updates are entered and edited on their own page, where the publish rules apply.
+    # Updates are written in the workspace by the bureau; the office publishes or returns them.
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 @admin.register(Commitment)
-class CommitmentAdmin(OrganisationScopedAdmin):
-    organisation_lookups = ("lead_organisation", "co_organisations")
+class CommitmentAdmin(RecordAdmin):
     list_display = [
         "title",
         "proposal_label",
@@ -213,7 +330,24 @@ class CommitmentAdmin(OrganisationScopedAdmin):
     list_select_related = ["reply__organisation", "reply__proposal__session", "lead_organisation"]
     search_fields = ["title", "promised_text", "reply__proposal__title"]
     autocomplete_fields = ["reply", "lead_organisation", "co_organisations", "parent"]
-    readonly_fields = ["status", "progress", "last_published_at"]
+    fields = [
+        "reply",
+        "position",
+        "title",
+        "promised_text",
+        "lead_organisation",
+        "co_organisations",
+        "original_target_date",
+        "current_target_date",
+        "status",
+        "progress",
+        "parent",
+        "weight",
+        "is_key",
+        "last_published_at",
+    ]
+    # Status, progress and the current date move only through published updates (DESIGN rule 2).
+    readonly_fields = ["status", "progress", "current_target_date", "last_published_at"]
     inlines = [ProgressUpdateInline]
     # The public list's default order, which an index serves (Commitment.Meta.indexes).
     ordering = [F("last_published_at").desc(nulls_last=True), "-reply_id", "position"]
@@ -251,12 +385,24 @@ class CommitmentAdmin(OrganisationScopedAdmin):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
-    extra = 1
+    extra = 0
+    fields = ["description", "url", "file"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(OrganisationScopedAdmin):
-    organisation_lookups = ("organisation", "commitment__lead_organisation")
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    """Read-only: updates are written in the workspace, and a published one is never edited."""
+
     list_display = ["commitment", "as_of", "status", "progress", "state", "organisation", "author"]
     list_filter = ["state", "status", "organisation"]
     list_select_related = ["commitment", "organisation", "author"]
@@ -264,36 +410,55 @@ class ProgressUpdateAdmin(OrganisationScopedAdmin):
     ordering = ["-as_of", "-created_at", "-id"]
     show_full_result_count = False
     search_fields = ["text", "commitment__title"]
-    autocomplete_fields = ["commitment"]
-    readonly_fields = ["state", "status_before", "submitted_at", "published_at", "published_by"]
     inlines = [EvidenceInline]
     actions = ["publish_selected"]
 
-    @admin.action(description=_("Publish selected updates"))
-    def publish_selected(self, request, queryset):
-        published = 0
-        for update in queryset.exclude(state=ProgressUpdate.State.PUBLISHED):
-            try:
-                update.publish(by=request.user)
-                published += 1
-            except ValidationError as error:
-                self.message_user(request, f"{update}: {'; '.join(error.messages)}", "error")
-        self.message_user(request, _("%(count)d updates published.") % {"count": published})
+    def get_queryset(self, request):
+        # Bureau drafts stay with the bureau, here as in the workspace.
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_publish_permission(self, request):
-        return request.user.is_office
+        return can_decide_updates(request.user)
 
-    publish_selected.allowed_permissions = ["publish"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-            obj.organisation = obj.organisation or request.user.organisation
-        super().save_model(request, obj, form, change)
+    @admin.action(description=_("Publish selected submitted updates"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published, skipped = 0, 0
+        for update in queryset.select_related("commitment"):
+            if update.state != ProgressUpdate.State.SUBMITTED:
+                skipped += 1
+                continue
+            try:
+                workflow.update_publish(update=update, by=request.user)
+                published += 1
+            except (ValidationError, EditConflict, PermissionDenied) as error:
+                reason = "; ".join(getattr(error, "messages", [])) or _("changed meanwhile")
+                self.message_user(request, f"{update}: {reason}", messages.ERROR)
+        self.message_user(request, _("%(count)d updates published.") % {"count": published})
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d updates were not submitted and were left as they are.")
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["update", "member", "verdict", "created_at"]
     list_filter = ["verdict"]
     search_fields = ["comment", "update__text"]
@@ -301,7 +466,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SatisfactionRating)
-class SatisfactionRatingAdmin(admin.ModelAdmin):
+class SatisfactionRatingAdmin(ReadOnlyAdmin):
     list_display = ["reply", "member", "handling", "outcome", "created_at"]
     list_filter = ["handling", "outcome"]
     search_fields = ["comment", "reply__title"]
@@ -312,9 +477,11 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
 class RehandlingAdmin(admin.ModelAdmin):
     list_display = ["proposal", "round", "due_date", "opened_at", "closed_at"]
     list_select_related = ["proposal__session"]
+    autocomplete_fields = ["proposal"]
+    raw_id_fields = ["rating"]
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(ReadOnlyAdmin):
     list_display = ["user", "commitment", "created_at"]
     list_select_related = ["user", "commitment"]

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from .data_version import bump_data_version
 from .letters import read_heading
-from .models import Commitment, Measure, Organisation, Proposal, Reply, Session
+from .models import Commitment, Measure, Organisation, Proposal, Reply, Session, User
+from .permissions import can_correct_reply, can_import_for, require
 
 
 class LetterImportError(Exception):
@@ -64,15 +65,27 @@ def reply_import(
     organisation: Organisation | None = None,
     source_url: str = "",
     update: bool = False,
+    by: User | None = None,
 ) -> Reply:
     """Save a parsed letter (the parser's JSON shape) as proposal, reply, measures, commitments.
 
-    Raises DuplicateReply when the letter was imported before and `update` is false.
+    `by` is the person importing, whose rights permissions.py checks; None is the server's
+    operator running `import_reply`. Raises DuplicateReply when the letter was imported before
+    and `update` is false.
     """
     if organisation is None:
         if not letter.get("organisation"):
             raise LetterImportError(_("The letter does not say which organisation replied."))
+        if by is not None:
+            require(
+                can_import_for(by, None), _("You may import only your own organisation's replies.")
+            )
         organisation = organisation_for_name(letter["organisation"])
+    if by is not None:
+        require(
+            can_import_for(by, organisation),
+            _("You may import only your own organisation's replies."),
+        )
     if not letter.get("title"):
         raise LetterImportError(_("The letter does not give the proposal's title."))
 
@@ -96,15 +109,20 @@ def reply_import(
     )
 
     index_number = letter.get("index_number") or ""
+    # Locked, as are its commitments below (in position order, after the reply, as every other
+    # writer takes them), so that a correction or a publish committed meanwhile is read, not
+    # overwritten with what was read before it.
+    replies = Reply.objects.select_for_update()
     existing = None
     if index_number:
-        existing = Reply.objects.filter(index_number=index_number).first()
+        existing = replies.filter(index_number=index_number).first()
     existing = (
-        existing
-        or Reply.objects.filter(proposal=proposal, organisation=organisation, round=1).first()
+        existing or replies.filter(proposal=proposal, organisation=organisation, round=1).first()
     )
     if existing and not update:
         raise DuplicateReply(existing)
+    if existing and by is not None:
+        require(can_correct_reply(by, existing), _("This reply belongs to another organisation."))
 
     reply = existing or Reply(proposal=proposal, organisation=organisation, round=1)
     reply.document_number = letter.get("document_number") or ""
@@ -132,7 +150,7 @@ def reply_import(
 
 
 def _save_commitments(reply, items, organisation):
-    existing = {c.position: c for c in reply.commitments.all()}
+    existing = {c.position: c for c in reply.commitments.select_for_update().order_by("position")}
     for position, item in enumerate(items, start=1):
         commitment = existing.pop(position, None) or Commitment(
             reply=reply, position=position, lead_organisation=organisation

@@ -1,7 +1,9 @@
-"""Who may do what in the workspace (DESIGN.md "Who uses it" and rule 4), decided here only.
+"""Who may do what (DESIGN.md "Who uses it" and rule 4), decided here only.
 
-Views ask these functions and refuse with 403 when they say no; the workflow functions check the
-state again under a row lock, so a page that was right when it loaded cannot act on stale state.
+Every path asks these functions: the workspace views (to offer and to refuse), the write functions
+in `workflow.py` and `importing.py` (which check again, under a row lock, so a page that was
+right when it loaded cannot act on stale state), and the admin (`admin.py`), which is the
+office's and the superusers' tool alone.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,12 +19,26 @@ def has_workspace_role(user) -> bool:
     return user.is_authenticated and (user.is_office or user.is_bureau_staff or user.is_member)
 
 
+def can_use_admin(user) -> bool:
+    """`/admin/` is the supervising office's and the superusers' tool, nobody else's."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_office))
+
+
 def responsible_organisation_ids(commitment) -> set[int]:
     """The lead and co-handling organisations, read once per commitment object."""
     if not hasattr(commitment, "_responsible_ids"):
         co_ids = commitment.co_organisations.values_list("pk", flat=True)
         commitment._responsible_ids = {commitment.lead_organisation_id, *co_ids}
     return commitment._responsible_ids
+
+
+def _is_staff_of(user, organisation_id) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_bureau_staff
+        and user.organisation_id is not None
+        and user.organisation_id == organisation_id
+    )
 
 
 def acts_for(user, commitment) -> bool:
@@ -70,6 +86,54 @@ def can_rate_replies(user) -> bool:
     return user.is_authenticated and user.is_member
 
 
+def can_import(user) -> bool:
+    """Bureau staff (for their own organisation) and the office import reply letters."""
+    return user.is_authenticated and (
+        user.is_office or (user.is_bureau_staff and user.organisation_id is not None)
+    )
+
+
+def can_import_for(user, organisation) -> bool:
+    """Staff file replies only in their own organisation's name; the office in anyone's."""
+    if organisation is None:
+        return user.is_authenticated and user.is_office
+    return user.is_authenticated and (user.is_office or _is_staff_of(user, organisation.pk))
+
+
+def can_correct_reply(user, reply) -> bool:
+    """Correct what an import read (or replace the import): the replying bureau, or the office."""
+    return user.is_authenticated and (user.is_office or _is_staff_of(user, reply.organisation_id))
+
+
+def can_correct_commitment(user, commitment) -> bool:
+    """A commitment's wording and co-handling bureaus: its lead bureau, or the office."""
+    return user.is_authenticated and (
+        user.is_office or _is_staff_of(user, commitment.lead_organisation_id)
+    )
+
+
+def can_set_original_target_date(user) -> bool:
+    """The letter's own date: read by the importer, or set by the office, never by a revision."""
+    return user.is_authenticated and user.is_office
+
+
+def can_change_account(actor, target) -> bool:
+    """The office keeps accounts (names, addresses, passwords); only a superuser a superuser's."""
+    if not actor.is_authenticated:
+        return False
+    return actor.is_superuser or (actor.is_office and not target.is_superuser)
+
+
+def can_change_role(actor, target) -> bool:
+    """Role, organisation and active flag: the office sets others', never its own."""
+    return can_change_account(actor, target) and (actor.is_superuser or target.pk != actor.pk)
+
+
+def can_grant_admin_rights(actor) -> bool:
+    """`is_superuser`, `is_staff`, groups and permissions: superusers only."""
+    return actor.is_authenticated and actor.is_superuser
+
+
 def update_actions(user, update) -> dict[str, bool]:
     """What the page may offer this user for one update: only the actions allowed."""
     allowed = {
@@ -78,6 +142,12 @@ def update_actions(user, update) -> dict[str, bool]:
         "review": can_review_update(user, update),
     }
     return {action: True for action, ok in allowed.items() if ok}
+
+
+def require(allowed: bool, message: str = "") -> None:
+    """Refuse (403) unless `allowed`: what the write functions call before they change a row."""
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 class WorkspaceMixin(LoginRequiredMixin):

@@ -1,4 +1,4 @@
-"""What each role may do in Django's admin, kept as one group per role."""
+"""What each role may do in Django's admin (the office's alone), kept as one group per role."""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -21,16 +21,8 @@ ROLE_PERMISSIONS = {
         "rehandling": "view add change",
         "follow": "view",
     },
-    User.Role.STAFF: {
-        "organisation": "view",
-        "session": "view",
-        "proposal": "view",
-        "reply": "view add change",
-        "measure": "view add change delete",
-        "commitment": "view add change",
-        "progressupdate": "view add change",
-        "evidence": "view add change delete",
-    },
+    # Bureau staff and members work in the workspace only (permissions.can_use_admin).
+    User.Role.STAFF: {},
     User.Role.MEMBER: {},
 }
 
@@ -61,7 +53,7 @@ def role_group(role: str) -> Group:
 def assign_role(user: User, role: str, organisation=None) -> None:
     user.role = role
     user.organisation = organisation
-    # Members work only in the workspace; the other two roles also use the admin.
-    user.is_staff = role in (User.Role.OFFICE, User.Role.STAFF)
+    # The admin is the office's tool; bureau staff and members work in the workspace.
+    user.is_staff = role == User.Role.OFFICE or user.is_superuser
     user.save()
     user.groups.set([role_group(role)])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import history, imports, ratings, updates, workspace
+from .views import corrections, history, imports, ratings, updates, workspace
 
 app_name = "workspace"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
         updates.UpdateCreateView.as_view(),
         name="update_new",
     ),
+    path(
+        "commitments/<int:pk>/correct/",
+        corrections.CommitmentCorrectView.as_view(),
+        name="commitment_correct",
+    ),
+    path("replies/<int:pk>/correct/", corrections.ReplyCorrectView.as_view(), name="reply_correct"),
     path("commitments/<int:pk>/history/", history.HistoryView.as_view(), name="history"),
     path("commitments/<int:pk>/follow/", workspace.FollowView.as_view(), name="follow"),
     path("updates/<int:pk>/", updates.UpdateDetailView.as_view(), name="update"),

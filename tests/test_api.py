@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from workspace_support import publish, submit
 
 from commitments.models import Commitment, Evidence, Measure
 
@@ -81,8 +82,8 @@ def test_updates_are_published_ones_with_evidence_and_no_internal_fields(
 ):
     update = make_update(commitment, text="已开工。")
     Evidence.objects.create(update=update, url="https://example.org/a", description="开工照片")
-    update.submit()
-    update.publish(by=office_user)
+    submit(update)
+    publish(update, by=office_user)
     make_update(commitment, text="草稿")
 
     results = client.get("/api/v1/updates/", {"commitment": commitment.pk}).json()["results"]
@@ -120,9 +121,9 @@ def test_openapi_schema_describes_the_endpoints_and_filters(client, db):
 
 def test_updates_page_through_newest_first_without_a_total(client, commitment, make_update):
     for day in range(1, 56):
-        make_update(
-            commitment, as_of=datetime.date(2024, 1, 1) + datetime.timedelta(days=day)
-        ).publish()
+        publish(
+            make_update(commitment, as_of=datetime.date(2024, 1, 1) + datetime.timedelta(days=day))
+        )
 
     first = client.get("/api/v1/updates/").json()
     second = client.get(first["next"]).json()

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from workspace_support import publish, submit
 
 from commitments.models import Commitment, Evidence, ProgressUpdate, Proposal
 
@@ -50,10 +51,10 @@ def test_publishing_an_update_moves_the_commitment_and_records_status_before(
     commitment, make_update, office_user
 ):
     update = make_update(commitment, status="on_track", progress=40)
-    update.submit()
+    submit(update)
     assert Commitment.objects.get(pk=commitment.pk).status == "not_assessed"
 
-    update.publish(by=office_user)
+    publish(update, by=office_user)
 
     commitment.refresh_from_db()
     update.refresh_from_db()
@@ -66,8 +67,8 @@ def test_publishing_an_update_moves_the_commitment_and_records_status_before(
 
 
 def test_status_may_move_backwards(commitment, make_update):
-    make_update(commitment, status="on_track", progress=60).publish()
-    make_update(commitment, status="stalled", progress=60, text="资金未到位，暂停施工。").publish()
+    publish(make_update(commitment, status="on_track", progress=60))
+    publish(make_update(commitment, status="stalled", progress=60, text="资金未到位，暂停施工。"))
     commitment.refresh_from_db()
     assert commitment.status == "stalled"
 
@@ -75,7 +76,7 @@ def test_status_may_move_backwards(commitment, make_update):
 def test_status_change_needs_text(commitment, make_update):
     update = make_update(commitment, status="on_track", text="")
     with pytest.raises(ValidationError) as error:
-        update.publish()
+        publish(update)
     assert "text" in error.value.message_dict
     assert Commitment.objects.get(pk=commitment.pk).status == "not_assessed"
 
@@ -83,11 +84,11 @@ def test_status_change_needs_text(commitment, make_update):
 def test_completion_needs_evidence_or_reason(commitment, make_update):
     update = make_update(commitment, status="completed", progress=100)
     with pytest.raises(ValidationError):
-        update.publish()
+        publish(update)
     assert Commitment.objects.get(pk=commitment.pk).status == "not_assessed"
 
     Evidence.objects.create(update=update, url="https://example.org/report", description="验收报告")
-    update.publish()
+    publish(update)
     assert Commitment.objects.get(pk=commitment.pk).status == "completed"
 
 
@@ -95,7 +96,7 @@ def test_not_pursued_with_reason_is_accepted(commitment, make_update):
     update = make_update(
         commitment, status="not_pursued", progress=0, text="规划调整。", reason="地块已另作他用。"
     )
-    update.publish()
+    publish(update)
     assert Commitment.objects.get(pk=commitment.pk).status == "not_pursued"
 
 
@@ -119,7 +120,7 @@ def test_target_date_revision_keeps_the_original_date(commitment, make_update):
     update = make_update(
         commitment, new_target_date=datetime.date(2031, 6, 30), target_date_reason="施工许可延后。"
     )
-    update.publish()
+    publish(update)
     commitment.refresh_from_db()
     assert commitment.current_target_date == datetime.date(2031, 6, 30)
     assert commitment.original_target_date == datetime.date(2030, 12, 31)
@@ -171,7 +172,7 @@ def test_completed_commitment_is_not_overdue(reply, bureau, make_update):
         lead_organisation=bureau,
         original_target_date=timezone.localdate() - datetime.timedelta(days=1),
     )
-    make_update(late, status="completed", progress=100, reason="已验收，见公告。").publish()
+    publish(make_update(late, status="completed", progress=100, reason="已验收，见公告。"))
     assert not Commitment.objects.overdue().exists()
 
 
@@ -183,7 +184,7 @@ def test_stale_counts_days_since_last_published_update(commitment, make_update, 
     assert list(Commitment.objects.stale()) == [commitment]
     assert Commitment.objects.with_flags().get().flag_stale
 
-    make_update(commitment).publish()
+    publish(make_update(commitment))
     assert not Commitment.objects.stale().exists()
     assert not Commitment.objects.with_flags().get().flag_stale
 
@@ -207,14 +208,14 @@ def test_parent_progress_is_weighted_mean_of_children(commitment, reply, bureau,
         parent=commitment,
         weight=1,
     )
-    make_update(first, progress=100, status="completed", reason="已完成").publish()
+    publish(make_update(first, progress=100, status="completed", reason="已完成"))
     commitment.refresh_from_db()
     assert commitment.progress == 75
 
 
 def test_change_history_is_recorded(commitment, make_update, staff_user):
     update = make_update(commitment)
-    update.publish()
+    publish(update)
     commitment.refresh_from_db()
     history = list(commitment.history.order_by("history_date"))
     assert [h.status for h in history] == ["not_assessed", "on_track"]

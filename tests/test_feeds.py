@@ -2,6 +2,7 @@
 
 import feedparser
 import pytest
+from workspace_support import publish, submit
 
 from commitments.models import Commitment, Evidence
 
@@ -44,7 +45,7 @@ def test_updates_feed_lists_published_updates_newest_first(
 
 
 def test_updates_feed_leaves_out_updates_not_yet_published(client, commitment, make_update):
-    make_update(commitment, text="尚未提交").submit()
+    submit(make_update(commitment, text="尚未提交"))
     assert parse(client, "/feeds/updates/").entries == []
 
 
@@ -65,8 +66,8 @@ def test_feed_entry_links_its_evidence(client, commitment, make_update, office_u
     Evidence.objects.create(
         update=update, url="https://example.org/minutes", description="会议纪要"
     )
-    update.submit()
-    update.publish(by=office_user)
+    submit(update)
+    publish(update, by=office_user)
 
     entry = parse(client, f"/feeds/commitments/{commitment.pk}/").entries[0]
 

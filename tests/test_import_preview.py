@@ -373,8 +373,8 @@ def test_warnings_are_shown_next_to_the_field_they_concern(
     assert 'href="#id_reply_date"' in summary and 'href="#commitments-1"' in summary
 
 
-def test_reply_list_in_the_admin_links_to_the_import(client, staff_user):
-    client.force_login(staff_user)
+def test_reply_list_in_the_admin_links_to_the_import(client, office_user):
+    client.force_login(office_user)
 
     response = client.get(reverse("admin:commitments_reply_changelist"))
 

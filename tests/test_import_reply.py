@@ -100,3 +100,20 @@ def test_load_demo_twice_does_not_duplicate(db, capsys):
     assert Commitment.objects.count() == 4
     assert first.count("password") == 3
     assert "password" not in second.replace("its password was printed once", "")
+
+
+def test_staff_cannot_import_a_reply_in_another_bureaus_name(seed_text, staff_user, other_bureau):
+    from django.core.exceptions import PermissionDenied
+
+    from commitments.importing import reply_import
+    from commitments.letters import parse_letter
+
+    with pytest.raises(PermissionDenied):
+        reply_import(
+            letter=parse_letter(seed_text),
+            full_text=seed_text,
+            organisation=other_bureau,
+            by=staff_user,
+        )
+
+    assert not Reply.objects.exists()

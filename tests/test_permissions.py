@@ -1,4 +1,6 @@
-"""The permission matrix: every workspace and admin address, for every role, GET and POST.
+"""The permission matrix: every workspace address, for every role, GET and POST.
+
+The admin's addresses have a matrix of their own (test_admin_permissions.py).
 
 A refused request answers 403 (404 where the object is not even visible to the user, or the
 sign-in page for anonymous visitors) and changes nothing in the database.
@@ -8,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from workspace_support import PDF_BYTES, update_form_data
+from workspace_support import PDF_BYTES, publish, submit, update_form_data
 
 from commitments.models import (
     Commitment,
@@ -30,10 +32,10 @@ ADMIN_MISSING = "admin_missing"  # the admin's "does not exist" redirect to its 
 def world(commitment, make_update, staff_user, other_staff_user, office_user, member_user):
     draft = make_update(commitment, text="草稿内容")
     submitted = make_update(commitment, text="已提交内容")
-    submitted.submit()
+    submit(submitted)
     published = make_update(commitment, text="已发布内容")
-    published.submit()
-    published.publish(by=office_user)
+    submit(published)
+    publish(published, by=office_user)
     draft_file = Evidence.objects.create(
         update=draft, description="草稿附件", file=SimpleUploadedFile("a.pdf", PDF_BYTES)
     )
@@ -81,20 +83,6 @@ def outcome(response):
         if location == "/admin/":
             return ADMIN_MISSING
     return response.status_code
-
-
-def admin_update_data(w):
-    return {
-        "commitment": w.commitment.pk,
-        "as_of": "2024-10-01",
-        "text": "从后台录入",
-        "status": "on_track",
-        "progress": "50",
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        "evidence-MIN_NUM_FORMS": "0",
-        "evidence-MAX_NUM_FORMS": "1000",
-    }
 
 
 def ws(path):
@@ -284,57 +272,6 @@ CASES = [
         lambda w: ws("import/save/"),
         lambda w: {},
         [LOGIN, 200, 200, 200, 403],
-    ),
-    ("admin index", "get", lambda w: "/admin/", None, [ADMIN_LOGIN, 200, 200, 200, ADMIN_LOGIN]),
-    (
-        "admin commitments",
-        "get",
-        lambda w: "/admin/commitments/commitment/",
-        None,
-        [ADMIN_LOGIN, 200, 200, 200, ADMIN_LOGIN],
-    ),
-    (
-        "admin commitment",
-        "get",
-        lambda w: f"/admin/commitments/commitment/{w.commitment.pk}/change/",
-        None,
-        [ADMIN_LOGIN, 200, ADMIN_MISSING, 200, ADMIN_LOGIN],
-    ),
-    (
-        "admin commitment edit",
-        "post",
-        lambda w: f"/admin/commitments/commitment/{w.commitment.pk}/change/",
-        lambda w: {"title": "改名", "reply": w.reply.pk, "position": 1},
-        [ADMIN_LOGIN, 200, ADMIN_MISSING, 200, ADMIN_LOGIN],
-    ),
-    (
-        "admin updates",
-        "get",
-        lambda w: "/admin/commitments/progressupdate/",
-        None,
-        [ADMIN_LOGIN, 200, 200, 200, ADMIN_LOGIN],
-    ),
-    (
-        "admin update",
-        "get",
-        lambda w: f"/admin/commitments/progressupdate/{w.submitted.pk}/change/",
-        None,
-        [ADMIN_LOGIN, 200, ADMIN_MISSING, 200, ADMIN_LOGIN],
-    ),
-    (
-        # Staff of another organisation may not attach an update to this commitment.
-        "admin add update",
-        "post",
-        lambda w: "/admin/commitments/progressupdate/add/",
-        lambda w: admin_update_data(w),
-        [ADMIN_LOGIN, 302, 200, 302, ADMIN_LOGIN],
-    ),
-    (
-        "admin update edit",
-        "post",
-        lambda w: f"/admin/commitments/progressupdate/{w.submitted.pk}/change/",
-        lambda w: {"text": "改写"},
-        [ADMIN_LOGIN, 200, ADMIN_MISSING, 200, ADMIN_LOGIN],
     ),
 ]
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from workspace_support import publish, submit
 
 from commitments.models import Evidence, ProgressUpdate
 
@@ -27,8 +28,8 @@ def publish_seed_update(reply):
         organisation=reply.organisation,
     )
     Evidence.objects.create(update=update, url="https://example.org/news", description="签约新闻")
-    update.submit()
-    update.publish()
+    submit(update)
+    publish(update)
     return commitment
 
 

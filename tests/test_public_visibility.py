@@ -9,6 +9,7 @@ import datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from workspace_support import return_to_author, submit
 
 from commitments.models import Evidence, Reply
 from commitments.redaction import redact_contacts
@@ -49,15 +50,15 @@ def hidden_world(reply, commitment, make_update, publish_update, office_user):
     Evidence.objects.create(
         update=submitted, url="https://example.org/secret-evidence", description="SECRET-EVIDENCE"
     )
-    submitted.submit()
+    submit(submitted)
 
     make_update(commitment, text="SECRET-DRAFT 草稿", status="stalled", progress=5)
 
     returned = make_update(
         commitment, text="SECRET-RETURNED 退回", status="challenges", progress=90
     )
-    returned.submit()
-    returned.return_to_author(note="SECRET-RETURN-NOTE", by=office_user)
+    submit(returned)
+    return_to_author(returned, note="SECRET-RETURN-NOTE", by=office_user)
     return {"commitment": commitment, "reply": reply, "submitted": submitted}
 
 

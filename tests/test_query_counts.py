@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from workspace_support import publish, submit
 
 from commitments.models import (
     Commitment,
@@ -66,8 +67,8 @@ def build_world(bureau, other_bureau, make_update, office_user):
                 commitment, new_target_date=datetime.date(2021, 1, 1), target_date_reason="延期"
             )
             Evidence.objects.create(update=update, url="https://example.org/e", description="证据")
-            update.submit()
-            update.publish(by=office_user)
+            submit(update)
+            publish(update, by=office_user)
         return {"reply": reply.pk, "commitment": first.pk, "organisation": bureau.slug}
 
     return build

@@ -6,7 +6,7 @@ and a committee member queries it.
 
 import pytest
 from playwright.sync_api import expect
-from workspace_support import PDF_BYTES
+from workspace_support import PDF_BYTES, publish, submit
 
 from commitments.models import Evidence, ProgressUpdate, Review
 
@@ -102,7 +102,7 @@ def test_the_office_returns_an_update_and_the_bureau_corrects_it(
     open_as, live_server, commitment, make_update, office_user
 ):
     update = make_update(commitment, text="初稿：完成选址。")
-    update.submit()
+    submit(update)
 
     office = open_as("office")
     office.goto(f"{live_server.url}/en/workspace/updates/{update.pk}/")
@@ -161,9 +161,9 @@ def test_workspace_pages_pass_the_axe_accessibility_checks(
     from axe_playwright_python.sync_playwright import Axe
 
     submitted = make_update(commitment)
-    submitted.submit()
+    submit(submitted)
     published = make_update(commitment)
-    published.publish()
+    publish(published)
     pages = {
         "staff-a": [
             "/en/workspace/",

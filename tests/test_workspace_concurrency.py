@@ -2,7 +2,7 @@
 
 import pytest
 from django.test import Client
-from workspace_support import update_form_data
+from workspace_support import submit, update_form_data
 
 from commitments.models import Commitment, ProgressUpdate
 
@@ -88,8 +88,8 @@ def test_publishing_after_another_update_moved_the_commitment_is_refused(
 ):
     first_update = make_update(commitment, status="on_track", progress=40, text="甲")
     second_update = make_update(commitment, status="stalled", progress=20, text="乙")
-    first_update.submit()
-    second_update.submit()
+    submit(first_update)
+    submit(second_update)
     loaded_commitment_version = Commitment.objects.get(pk=commitment.pk).version
     first, second = two_offices
 
@@ -112,7 +112,7 @@ def test_returning_an_update_just_published_is_refused_and_the_note_kept(
     two_offices, commitment, make_update
 ):
     update = make_update(commitment)
-    update.submit()
+    submit(update)
     first, second = two_offices
 
     first.post(

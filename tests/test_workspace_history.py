@@ -1,6 +1,7 @@
 """History: who changed what and when on a commitment and its updates."""
 
 import pytest
+from workspace_support import submit
 
 from commitments.models import Commitment
 
@@ -14,7 +15,7 @@ def published_by_the_office(client, commitment, make_update, office_user):
         new_target_date="2031-06-30",
         target_date_reason="施工许可延后。",
     )
-    update.submit()
+    submit(update)
     client.force_login(office_user)
     client.post(
         f"/en/workspace/updates/{update.pk}/publish/",

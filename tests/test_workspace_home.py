@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from workspace_support import publish, return_to_author, submit
 
 from commitments.models import Commitment, Review
 
@@ -78,8 +79,8 @@ def test_staff_see_updates_returned_to_them_with_the_note(
     client, staff_user, commitment, make_update
 ):
     update = make_update(commitment)
-    update.submit()
-    update.return_to_author(note="请补充验收材料。")
+    submit(update)
+    return_to_author(update, note="请补充验收材料。")
 
     found = sections(client, staff_user)
 
@@ -91,7 +92,7 @@ def test_staff_see_updates_members_queried(
     client, staff_user, member_user, commitment, make_update
 ):
     update = make_update(commitment)
-    update.publish()
+    publish(update)
     Review.objects.create(update=update, member=member_user, verdict="queried", comment="存疑")
 
     assert sections(client, staff_user)["queried"].items == [update]
@@ -101,10 +102,10 @@ def test_members_see_published_updates_they_have_not_reviewed_and_replies_to_rat
     client, member_user, commitment, make_update
 ):
     reviewed = make_update(commitment, text="已评")
-    reviewed.publish()
+    publish(reviewed)
     Review.objects.create(update=reviewed, member=member_user, verdict="confirmed")
     waiting = make_update(commitment, text="待评")
-    waiting.publish()
+    publish(waiting)
     make_update(commitment, text="草稿")
 
     found = sections(client, member_user)
@@ -151,12 +152,12 @@ def test_the_home_page_needs_the_same_queries_however_much_there_is(
         for position in positions:
             commitment = add_commitment(reply, bureau, position, original_target_date=days(-1))
             make_update(commitment)
-            make_update(commitment).submit()
+            submit(make_update(commitment))
             returned = make_update(commitment)
-            returned.submit()
-            returned.return_to_author(note="补充")
+            submit(returned)
+            return_to_author(returned, note="补充")
             published = make_update(commitment)
-            published.publish()
+            publish(published)
             Review.objects.create(update=published, member=member_user, verdict="queried")
 
     add_work(range(1, 3))
@@ -172,7 +173,7 @@ def test_the_home_page_needs_the_same_queries_however_much_there_is(
 def test_the_home_page_counts_every_section_in_one_query(
     client, request, role, attention_world, make_update
 ):
-    make_update(attention_world["overdue"]).submit()
+    submit(make_update(attention_world["overdue"]))
     client.force_login(request.getfixturevalue(role))
 
     with CaptureQueriesContext(connection) as queries:

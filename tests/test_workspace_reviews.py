@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from workspace_support import publish
 
 from commitments.models import Rehandling, Reply, Review, SatisfactionRating
 
@@ -11,7 +12,7 @@ from commitments.models import Rehandling, Reply, Review, SatisfactionRating
 @pytest.fixture
 def published(commitment, make_update):
     update = make_update(commitment, text="已建成停车位120个。")
-    update.publish()
+    publish(update)
     return update
 
 

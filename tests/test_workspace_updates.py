@@ -8,6 +8,9 @@ from workspace_support import (
     PDF_BYTES,
     docx_bytes,
     png_bytes,
+    publish,
+    return_to_author,
+    submit,
     update_form_data,
     upload,
 )
@@ -220,8 +223,8 @@ def test_a_returned_update_shows_the_note_and_can_be_resubmitted(
     staff_client, commitment, make_update, office_user
 ):
     update = make_update(commitment)
-    update.submit()
-    update.return_to_author(note="请补充现场照片。", by=office_user)
+    submit(update)
+    return_to_author(update, note="请补充现场照片。", by=office_user)
     update.refresh_from_db()
 
     form_page = staff_client.get(f"/en/workspace/updates/{update.pk}/edit/")
@@ -240,7 +243,7 @@ def test_the_office_publishes_and_the_public_page_shows_it_at_once(
     client, commitment, make_update, office_user, django_capture_on_commit_callbacks
 ):
     update = make_update(commitment, text="已建成停车位120个。", status="on_track", progress=60)
-    update.submit()
+    submit(update)
     public_url = f"/en/commitments/{commitment.pk}/"
     assert "已建成停车位120个。" not in client.get(public_url).content.decode()
 
@@ -260,7 +263,7 @@ def test_the_office_publishes_and_the_public_page_shows_it_at_once(
 
 def test_the_office_returns_an_update_with_a_note(client, commitment, make_update, office_user):
     update = make_update(commitment)
-    update.submit()
+    submit(update)
     client.force_login(office_user)
 
     empty = client.post(
@@ -280,10 +283,10 @@ def test_the_office_returns_an_update_with_a_note(client, commitment, make_updat
 def test_unpublished_updates_never_reach_the_public(client, commitment, make_update):
     draft = make_update(commitment, text="草稿：尚未核实的数字")
     submitted = make_update(commitment, text="已提交：等待督办审核")
-    submitted.submit()
+    submit(submitted)
     returned = make_update(commitment, text="已退回：需要补充")
-    returned.submit()
-    returned.return_to_author(note="内部意见")
+    submit(returned)
+    return_to_author(returned, note="内部意见")
     file = Evidence.objects.create(
         update=draft, description="草稿附件", file=upload("draft.pdf", PDF_BYTES)
     )
@@ -312,7 +315,7 @@ def test_a_published_evidence_file_is_served_to_anyone_as_what_it_is(
     file = Evidence.objects.create(
         update=update, description="报告", file=upload("report.pdf", PDF_BYTES)
     )
-    update.publish()
+    publish(update)
 
     response = client.get(f"/en/workspace/evidence/{file.pk}/")
 

@@ -60,3 +60,53 @@ def update_form_data(*, version=None, evidence=(), initial_evidence=0, **fields)
             data[f"evidence-{index}-{key}"] = value
     data.update({key: str(value) for key, value in fields.items()})
     return data
+
+
+def office_account():
+    """An office user to act as the supervising office in a test's setup."""
+    from commitments.models import Organisation, User
+    from commitments.roles import assign_role
+
+    user = User.objects.filter(role=User.Role.OFFICE, is_active=True).first()
+    if user is None:
+        office, _created = Organisation.objects.get_or_create(
+            slug="setup-office", defaults={"name": "测试督办室", "is_office": True}
+        )
+        user = User(username="setup-office")
+        assign_role(user, User.Role.OFFICE, office)
+    return user
+
+
+def staff_account(organisation):
+    """A member of a bureau's staff, to act for it in a test's setup."""
+    from commitments.models import User
+    from commitments.roles import assign_role
+
+    user = User.objects.filter(role=User.Role.STAFF, organisation=organisation).first()
+    if user is None:
+        user = User(username=f"setup-staff-{organisation.pk}")
+        assign_role(user, User.Role.STAFF, organisation)
+    return user
+
+
+def submit(update):
+    """Submit an update as its author (or its bureau's staff) would (commitments.workflow)."""
+    from commitments import workflow
+
+    by = update.author or staff_account(update.organisation)
+    return workflow.update_submit(update=update, by=by, version=update.version)
+
+
+def publish(update, by=None):
+    """Publish an update as the office would, submitting it first if it is still with its author."""
+    from commitments import workflow
+
+    if update.state != update.State.SUBMITTED:
+        submit(update)
+    return workflow.update_publish(update=update, by=by or office_account())
+
+
+def return_to_author(update, note, by=None):
+    from commitments import workflow
+
+    return workflow.update_return(update=update, by=by or office_account(), note=note)

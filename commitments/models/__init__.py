@@ -22,6 +22,7 @@ from .commitments import (
 )
 from .organisations import Organisation, Session, User
 from .participation import Follow, Rehandling, RehandlingQuerySet, Review, SatisfactionRating
+from .reminders import ReminderRun
 from .replies import Measure, Proposal, Reply, ReplyQuerySet
 from .updates import Evidence, ProgressUpdate, ProgressUpdateQuerySet, evidence_upload_to
 
@@ -44,6 +45,7 @@ __all__ = [
     "Proposal",
     "Rehandling",
     "RehandlingQuerySet",
+    "ReminderRun",
     "Reply",
     "ReplyQuerySet",
     "Review",

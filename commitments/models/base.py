@@ -43,15 +43,18 @@ class Versioned(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
-    def lock_version(self, expected):
-        """Lock the row until the transaction ends; refuse if it changed since `expected`."""
-        current = (
-            type(self)
-            ._default_manager.select_for_update()
-            .filter(pk=self.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
+    def lock_version(self, expected=None):
+        """Lock the row until the transaction ends; refuse if it changed since `expected`.
+
+        Without `expected` (an admin action over a selection) the row is taken as it is now.
+        """
+        rows = type(self)._default_manager.select_for_update().filter(pk=self.pk)
+        if expected is None:
+            if not rows.exists():
+                raise EditConflict
+            self.refresh_from_db()
+            return
+        current = rows.values_list("version", flat=True).first()
         if current != expected:
             raise EditConflict
         self.version = current

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..redaction import redact_contacts
 from .base import SortIndex, Versioned
 from .organisations import Organisation, Session
 from .replies import Proposal, Reply
@@ -322,6 +323,15 @@ class Commitment(Versioned):
 
     def get_absolute_url(self):
         return reverse("commitments:commitment", args=[self.pk])
+
+    @property
+    def public_promised_text(self):
+        """The promised text as the public reads it, contact details withheld."""
+        return redact_contacts(self.promised_text)
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..redaction import redact_contacts
+from .base import Versioned
 from .organisations import Organisation, Session
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     class Kind(models.TextChoices):
         PROPOSAL = "proposal", _("proposal")
         SUGGESTION = "suggestion", _("suggestion")
@@ -102,7 +104,7 @@ class ReplyQuerySet(models.QuerySet):
         return self
 
 
-class Reply(models.Model):
+class Reply(Versioned):
     class Category(models.TextChoices):
         A = "A", _("A: the problem has been solved or mostly solved")
         B = "B", _("B: being solved or planned to be solved step by step")
@@ -235,3 +237,8 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.title or self.text[:40]
+
+    @property
+    def public_text(self):
+        """The measure's words as the public reads them, contact details withheld."""
+        return redact_contacts(self.text)

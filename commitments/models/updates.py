@@ -5,13 +5,14 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..redaction import redact_contacts
 from .base import Versioned
 from .commitments import STATUSES_NEEDING_PROOF, Commitment, Status
 from .organisations import Organisation
@@ -160,6 +161,19 @@ class ProgressUpdate(Versioned):
     def get_absolute_url(self):
         return self.commitment.get_absolute_url() + f"#update-{self.pk}"
 
+    # What the public reads, on every page, feed, export and API (DESIGN rule 1).
+    @property
+    def public_text(self):
+        return redact_contacts(self.text)
+
+    @property
+    def public_reason(self):
+        return redact_contacts(self.reason)
+
+    @property
+    def public_target_date_reason(self):
+        return redact_contacts(self.target_date_reason)
+
     def clean(self):
         errors = {}
         commitment = self.commitment if self.commitment_id else None
@@ -181,52 +195,6 @@ class ProgressUpdate(Versioned):
                         )
                     }
                 )
-
-    @transaction.atomic
-    def submit(self):
-        self.full_clean()
-        self.check_proof()
-        self.state = self.State.SUBMITTED
-        self.submitted_at = timezone.now()
-        self.save()
-
-    @transaction.atomic
-    def publish(self, *, by=None):
-        """Publish this update and move its commitment to the status and progress it records."""
-        commitment = Commitment.objects.select_for_update().get(pk=self.commitment_id)
-        self.commitment = commitment
-        self.full_clean()
-        self.check_proof()
-        self.status_before = commitment.status
-        commitment.status = self.status
-        commitment.progress = self.progress
-        if self.new_target_date:
-            if commitment.original_target_date is None:
-                commitment.original_target_date = commitment.current_target_date
-            commitment.current_target_date = self.new_target_date
-        now = timezone.now()
-        commitment.last_published_at = now
-        commitment._moved_by_update = True
-        commitment.save()
-        self.state = self.State.PUBLISHED
-        self.published_at = now
-        self.published_by = by
-        self.save()
-        if commitment.parent_id:
-            commitment.parent.recompute_from_children()
-        if self.status_before != self.status:
-            from ..notifications import notify_followers  # notifications imports the models
-
-            transaction.on_commit(lambda: notify_followers(self.pk))
-        return commitment
-
-    @transaction.atomic
-    def return_to_author(self, *, note, by=None):
-        if not note.strip():
-            raise ValidationError({"return_note": _("Write a note when returning an update.")})
-        self.state = self.State.RETURNED
-        self.return_note = note
-        self.save()
 
 
 def evidence_upload_to(instance, filename):
@@ -264,3 +232,8 @@ class Evidence(models.Model):
     def get_absolute_url(self):
         """A link as given; a file through the view that checks who may see it."""
         return self.url or reverse("workspace:evidence", args=[self.pk])
+
+    @property
+    def public_description(self):
+        """The description as the public reads it, contact details withheld."""
+        return redact_contacts(self.description)

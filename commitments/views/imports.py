@@ -21,14 +21,14 @@ from ..forms_import import (
 )
 from ..importing import DuplicateReply, LetterImportError, reply_import
 from ..letters import parse_letter
+from ..permissions import can_correct_reply, can_import
 
 
 class ImporterRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Bureau staff and the supervising office import replies; members are refused (403)."""
 
     def test_func(self):
-        user = self.request.user
-        return user.is_office or (user.is_bureau_staff and user.organisation_id is not None)
+        return can_import(self.request.user)
 
 
 def _preview_context(form, measures, commitments, **extra):
@@ -67,20 +67,20 @@ class ImportView(ImporterRequiredMixin, View):
         return render(request, "commitments/import_preview.html", context)
 
 
-def _may_replace(user, reply) -> bool:
-    return user.is_office or reply.organisation_id == user.organisation_id
-
-
 def _save(*, letter, full_text, organisation, source_url, user, update):
     """Save the letter; replacing an earlier import only if asked and allowed."""
     try:
         return reply_import(
-            letter=letter, full_text=full_text, organisation=organisation, source_url=source_url
+            letter=letter,
+            full_text=full_text,
+            organisation=organisation,
+            source_url=source_url,
+            by=user,
         )
     except DuplicateReply as duplicate:
         if not update:
             raise
-        if not _may_replace(user, duplicate.reply):
+        if not can_correct_reply(user, duplicate.reply):
             raise LetterImportError(
                 _("This reply belongs to another organisation; you cannot update it.")
             ) from duplicate
@@ -90,6 +90,7 @@ def _save(*, letter, full_text, organisation, source_url, user, update):
             organisation=organisation,
             source_url=source_url,
             update=True,
+            by=user,
         )
 
 
@@ -124,7 +125,7 @@ class ImportSaveView(ImporterRequiredMixin, View):
                 )
         except DuplicateReply as duplicate:
             context["duplicate"] = duplicate.reply
-            context["may_update"] = _may_replace(request.user, duplicate.reply)
+            context["may_update"] = can_correct_reply(request.user, duplicate.reply)
             return render(request, "commitments/import_preview.html", context)
         except LetterImportError as error:
             context["import_error"] = str(error)

@@ -28,6 +28,8 @@ from ..models import (
 )
 from ..permissions import (
     WorkspaceMixin,
+    can_correct_commitment,
+    can_correct_reply,
     can_rate_replies,
     can_write_update,
     update_actions,
@@ -281,6 +283,8 @@ class CommitmentDetailView(WorkspaceMixin, DetailView):
         return super().get_context_data(
             updates=updates,
             can_write=can_write_update(user, commitment),
+            can_correct=can_correct_commitment(user, commitment),
+            can_correct_reply=can_correct_reply(user, commitment.reply),
             can_rate=can_rate_replies(user),
             **kwargs,
         )
