@@ -1,24 +1,35 @@
-"""A per-worker cache of whole responses, keyed by the data version (data_version.py).
+"""A per-worker cache of whole responses, keyed by the data versions (data_version.py).
 
 `PageCacheMiddleware` comes first in settings.MIDDLEWARE, so that a stored page is answered
 before any other middleware runs: with the rest of the stack in the way, a cached page reached
 well under half of the throughput of a bare Django view. What it stores is the final response,
 with every header the other middleware added, and it replays it byte for byte.
 
-Pages are stored for GET and HEAD, keyed by the data version (read once per request, or on
-PostgreSQL watched through LISTEN/NOTIFY), the local date (overdue flips at midnight) and the full
-address, and expire after TRACKER_PAGE_CACHE_SECONDS (the stale flag and "3 hours ago" move with
-the clock). Two layers:
+Pages are stored for GET and HEAD, keyed by the data versions (read once per request, or on
+PostgreSQL watched through LISTEN/NOTIFY: version_watcher.py), the local date (overdue flips at
+midnight), the path, the query and the negotiated language, and expire after
+TRACKER_PAGE_CACHE_SECONDS (the stale flag and "3 hours ago" move with the clock). Two layers:
 
 - anonymous visitors (no session cookie, no messages cookie): the public pages, the API and the
-  feeds; only responses that set no cookie, so no page with a CSRF token is ever shared;
-- signed-in visitors: the same pages plus the workspace and the admin changelists, keyed by the
-  session and the CSRF cookie, so that a stored page, CSRF tokens included, only ever goes back to
-  the browser it was made for; before a stored page is served the session is checked as
-  AuthenticationMiddleware would (still valid, same user, password unchanged, no messages waiting).
+  feeds, keyed by the public version only, so drafts, follows and reviews leave them alone; only
+  responses that set no cookie, so no page with a CSRF token is ever shared;
+- signed-in visitors: the same pages plus the workspace and the admin changelists, keyed by both
+  versions, the session and the CSRF cookie, so that a stored page, CSRF tokens included, only
+  ever goes back to the browser it was made for; before a stored page is served the session is
+  checked as AuthenticationMiddleware would (still valid, same user, password unchanged, no
+  messages waiting).
+
+The query is keyed as the page reads it: each parameter with its values, names in alphabetical
+order. A page is looked up and stored only when it knows every parameter of the address (its
+filters, its pagination, the few it reads itself: `known_parameters`); any other parameter, such
+as a tracking tag, gets the page rendered and not stored, so junk cannot push hot pages out. Not
+dropped from the key: pages echo the address in their links (`{% querystring %}`, the API's
+`next`), so a page made for one query is never served for another. The admin's changelists
+refuse parameters they do not know with a redirect, which is never stored, so all of theirs count.
 """
 
 import copy
+import functools
 import re
 import threading
 import time
@@ -37,15 +48,26 @@ from django.contrib.auth import (
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpResponse
-from django.utils import timezone
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
 from django.utils.crypto import constant_time_compare
+from rest_framework.settings import api_settings
 
-from .data_version import watcher
+from .version_watcher import watcher
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
 # A page bigger than this share of the cache would push out everything else.
 LARGEST_SHARE = 4
+# Query parameters that views read from request.GET themselves, beside their filters and pages.
+READ_BY_VIEW = {"workspace:commitments": {"q", "show"}}
+PAGINATION_PARAMETERS = (
+    "page_query_param",
+    "page_size_query_param",
+    "cursor_query_param",
+    "limit_query_param",
+    "offset_query_param",
+)
 
 
 @dataclass
@@ -79,19 +101,32 @@ class PageStore:
     def __init__(self):
         self._addresses = OrderedDict()
         self._lock = threading.Lock()
-        self._version = None
+        self._versions = None
         self.size = 0
+
+    def __len__(self):
+        return sum(len(variants.pages) for variants in self._addresses.values())
 
     def clear(self):
         with self._lock:
             self._addresses.clear()
             self.size = 0
 
-    def note_version(self, version):
-        """Pages of an older version can never be asked for again: free their memory."""
-        if version != self._version:
-            self.clear()
-            self._version = version
+    def note_versions(self, versions):
+        """Pages of older versions can never be asked for again: free their memory.
+
+        Keys start with the versions they were stored under: the public one alone for anonymous
+        pages, both for signed-in pages, so a workspace change leaves anonymous pages alone."""
+        if versions == self._versions:
+            return
+        with self._lock:
+            if self._versions is None or versions[0] != self._versions[0]:
+                self._addresses.clear()
+                self.size = 0
+            else:
+                for key in [key for key in self._addresses if len(key[0]) > 1]:
+                    self._drop(key)
+            self._versions = versions
 
     def get(self, key, meta) -> StoredPage | None:
         with self._lock:
@@ -141,15 +176,39 @@ def vary_header_names(response) -> tuple | None:
     """The request headers the response varies on, as META keys; None for `Vary: *`.
 
     Cookie is left out: the layers decide which cookies may be present and key by the ones the
-    pages read (session, CSRF, language)."""
+    pages read (session, CSRF). So is Accept-Language: the key holds the language negotiated from
+    it, not the many ways browsers spell it."""
     names = set()
     for header in cc_delim_re.split(response.headers.get("Vary", "")):
         header = header.strip().lower()
         if header == "*":
             return None
-        if header and header != "cookie":
+        if header and header not in {"cookie", "accept-language"}:
             names.add("HTTP_" + header.upper().replace("-", "_"))
     return tuple(sorted(names))
+
+
+@functools.lru_cache(maxsize=256)
+def known_parameters(callback, view_name: str) -> frozenset:
+    """The query parameters a view reads: its filters, its pagination and READ_BY_VIEW."""
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    names = set(READ_BY_VIEW.get(view_name, ()))
+    filterset_class = getattr(view_class, "filterset_class", None)
+    if filterset_class is not None:
+        names.update(filterset_class.base_filters)
+    names.update(getattr(view_class, "filterset_fields", None) or ())
+    if getattr(view_class, "paginate_by", None):
+        names.add(view_class.page_kwarg)
+    pagination_class = getattr(view_class, "pagination_class", None)
+    if pagination_class is not None:
+        names.update(
+            value
+            for attribute in PAGINATION_PARAMETERS
+            if (value := getattr(pagination_class, attribute, None))
+        )
+    if getattr(callback, "cls", None) is not None:  # Django REST framework
+        names.add(api_settings.URL_FORMAT_OVERRIDE)
+    return frozenset(names)
 
 
 class PageCacheMiddleware:
@@ -158,8 +217,9 @@ class PageCacheMiddleware:
         languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
         shared = rf"/(?:{languages})/(?!workspace/)|/api/v1/|/feeds/"
         self.anonymous_paths = re.compile(rf"(?:{shared})")
+        self.admin_changelists = re.compile(r"/admin/commitments/[a-z]+/$")
         self.signed_in_paths = re.compile(
-            rf"(?:{shared}|/(?:{languages})/workspace/|/admin/commitments/[a-z]+/$)"
+            rf"(?:{shared}|/(?:{languages})/workspace/|{self.admin_changelists.pattern})"
         )
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
@@ -176,18 +236,24 @@ class PageCacheMiddleware:
             or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
         ):
             return self.get_response(request)
-        version = watcher.current()
-        if version is None:
+        # As LocaleMiddleware will: the address's prefix, else the cookie, else Accept-Language.
+        language = translation.get_language_from_request(request, check_path=True)
+        query = self.query_key(request, language)
+        if query is None:
             return self.get_response(request)
-        pages.note_version(version)
+        versions = watcher.current()
+        if versions is None:
+            return self.get_response(request)
+        pages.note_versions(versions)
         key = (
-            version,
+            versions if session_key else versions[:1],
             timezone.localdate(),
             request.method,
             request.scheme,
             request.get_host(),  # refuses a host not in ALLOWED_HOSTS, as CommonMiddleware does
-            request.get_full_path(),
-            cookies.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            request.path,
+            query,
+            language,
             session_key,
             cookies.get(settings.CSRF_COOKIE_NAME, "") if session_key else "",
         )
@@ -197,6 +263,21 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         self.store(key, request, response, signed_in=bool(session_key))
         return response
+
+    def query_key(self, request, language) -> tuple | None:
+        """The query as the key holds it; None when the page does not know every parameter."""
+        if not request.GET:
+            return ()
+        if not self.admin_changelists.match(request.path_info):
+            try:
+                # The language prefix of an address resolves only in its own language.
+                with translation.override(language):
+                    match = resolve(request.path_info)
+            except Resolver404:
+                return None
+            if not known_parameters(match.func, match.view_name).issuperset(request.GET):
+                return None
+        return tuple((name, tuple(request.GET.getlist(name))) for name in sorted(request.GET))
 
     def store(self, key, request, response, *, signed_in):
         if response.status_code != 200 or response.streaming:
