@@ -287,7 +287,9 @@ def test_a_request_whose_transaction_was_aborted_is_run_once_more(retrying):
 
 
 def test_aborted_twice_the_visitor_is_asked_to_try_again(retrying):
-    response = Client(raise_request_exception=False).post("/en/deadlocks-every-time/")
+    response = Client(raise_request_exception=False).post(
+        "/en/deadlocks-every-time/", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
     assert "Please try again" in response.content.decode()
