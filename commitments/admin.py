@@ -28,6 +28,7 @@ from .models import (
     Rehandling,
     Reply,
     Review,
+    ReviewMessage,
     SatisfactionRating,
     Session,
     User,
@@ -133,8 +134,8 @@ class RecordAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that members or bureaus own: the office reads them here, changes them nowhere."""
+class ReadOnly:
+    """Shown, never written here: no add, change or delete for anyone."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -144,6 +145,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    """Records that members or bureaus own: the office reads them here, changes them nowhere."""
 
 
 @admin.register(Organisation)
@@ -239,7 +244,7 @@ class MeasureInline(admin.StackedInline):
     fields = ["position", "title", "text"]
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(ReadOnly, admin.StackedInline):
     """The reply's commitments, each corrected on its own page where its version is checked."""
 
     model = Commitment
@@ -247,15 +252,6 @@ class CommitmentInline(admin.StackedInline):
     fields = ["position", "title", "lead_organisation", "status", "progress"]
     readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reply)
@@ -287,7 +283,7 @@ class ReplyAdmin(RecordAdmin):
     ]
 
 
-class ProgressUpdateInline(admin.StackedInline):
+class ProgressUpdateInline(ReadOnly, admin.StackedInline):
     model = ProgressUpdate
     extra = 0
     fields = ["as_of", "text", "status", "progress", "state", "author", "published_at"]
@@ -295,15 +291,6 @@ class ProgressUpdateInline(admin.StackedInline):
     show_change_link = True
 
     # Updates are written in the workspace by the bureau; the office publishes or returns them.
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
@@ -383,24 +370,15 @@ class CommitmentAdmin(RecordAdmin):
         return fields
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnly, admin.TabularInline):
     model = Evidence
     extra = 0
     fields = ["description", "url", "file"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnly, SimpleHistoryAdmin):
     """Read-only: updates are written in the workspace, and a published one is never edited."""
 
     list_display = ["commitment", "as_of", "status", "progress", "state", "organisation", "author"]
@@ -416,15 +394,6 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         # Bureau drafts stay with the bureau, here as in the workspace.
         return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -463,6 +432,13 @@ class ReviewAdmin(ReadOnlyAdmin):
     list_filter = ["verdict"]
     search_fields = ["comment", "update__text"]
     list_select_related = ["update__commitment", "member"]
+
+
+@admin.register(ReviewMessage)
+class ReviewMessageAdmin(ReadOnlyAdmin):
+    list_display = ["review", "author", "organisation", "created_at"]
+    search_fields = ["text"]
+    list_select_related = ["review__member", "author", "organisation"]
 
 
 @admin.register(SatisfactionRating)
