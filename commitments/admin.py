@@ -284,13 +284,14 @@ class ReplyAdmin(RecordAdmin):
 
 
 class ProgressUpdateInline(ReadOnly, admin.StackedInline):
+    """Updates are written in the workspace by the bureau; the office publishes or returns them."""
+
     model = ProgressUpdate
     extra = 0
     fields = ["as_of", "text", "status", "progress", "state", "author", "published_at"]
     readonly_fields = fields
     show_change_link = True
 
-    # Updates are written in the workspace by the bureau; the office publishes or returns them.
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
