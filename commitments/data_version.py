@@ -1,12 +1,14 @@
 """Data versions: counters that move after every change a page shows, one per scope.
 
 - `public`: what anonymous visitors can see — proposals, replies, measures, commitments,
-  organisations, sessions, published progress updates and their evidence.
+  organisations, sessions, published progress updates and their evidence, the reviews and query
+  threads on them (a published update shows that a query was raised and answered), and the
+  ratings and re-handling rounds that the year's public report counts.
 - `workspace`: what only signed-in pages show — drafts, submitted and returned updates and their
-  evidence, reviews, ratings, re-handling rounds, follows, users and groups.
+  evidence, follows, users and groups.
 
 The page cache (page_cache.py) keys public pages by the public version and signed-in pages by
-both, so a draft, a follow or a review empties no public page. A sign-in (a save of a user that
+both, so a draft or a follow empties no public page. A sign-in (a save of a user that
 changes only `last_login`) moves neither.
 
 A bump runs after the writing transaction has committed, never inside it
@@ -86,14 +88,17 @@ PUBLIC_MODELS = [
     "commitments.Reply",
     "commitments.Measure",
     "commitments.Commitment",
+    # Counted by the public handling report (reports.py): satisfaction and re-handling rounds.
+    "commitments.SatisfactionRating",
+    "commitments.Rehandling",
+    # A published update shows the queries raised on it and whether they were answered.
+    "commitments.Review",
+    "commitments.ReviewMessage",
 ]
 # Models only signed-in pages show, including the users and groups that decide what a signed-in
 # user sees. Not django.contrib.sessions' rows: the page cache keys signed-in pages by session
 # and checks the session before serving one.
 WORKSPACE_MODELS = [
-    "commitments.Review",
-    "commitments.SatisfactionRating",
-    "commitments.Rehandling",
     "commitments.Follow",
     settings.AUTH_USER_MODEL,
     "auth.Group",

@@ -108,6 +108,12 @@ class ProgressUpdateForm(forms.ModelForm):
             self.initial.setdefault("as_of", timezone.localdate())
             self.initial.setdefault("status", commitment.status)
             self.initial.setdefault("progress", commitment.progress)
+        self.rolls_up = commitment.rolls_up()
+        if self.rolls_up:
+            # A parent's status and progress are its sub-targets' (subtargets.py).
+            for name in ("status", "progress"):
+                self.fields[name].disabled = True
+                self.initial[name] = getattr(commitment, name)
 
     def clean_new_target_date(self):
         new_date = self.cleaned_data["new_target_date"]

@@ -1,10 +1,10 @@
-"""Emails: a notice to followers when a commitment's status changes, the staff reminder digests and
-the password-reset link — what each says, who gets it, and the tasks that send them.
+"""Emails: the notices the work sends (notices.py says who and what), the staff reminder
+digests and the password-reset link — and the tasks that send them.
 
 No email is sent in a request: the request queues a task (django-tasks, on the database backend
 in production) and `manage.py db_worker` sends it, trying again when the mail server fails
 (mail.py). Tasks take ids and read the rows again when they run, so an update that is no longer
-published, or a user who stopped following or left, gets nothing.
+published, or a user who stopped following, left or turned that kind of email off, gets nothing.
 
 Emails go out in the site's default language (users have no language preference of their own),
 with absolute links built from TRACKER_SITE_URL, since they are sent outside a request. The
@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,11 +26,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from .mail import deliver
-from .models import Commitment, ProgressUpdate, ReminderRun, User
-
-
-def absolute_url(path: str) -> str:
-    return settings.TRACKER_SITE_URL + path
+from .models import Commitment, Rehandling, ReminderRun, User
+from .notices import EVENTS, absolute_url, recipients
 
 
 def _render(template_stem: str, context: dict) -> tuple[str, str]:
@@ -41,73 +37,52 @@ def _render(template_stem: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-# Follow notices
+# Notices of the work (notices.py)
 
 
-def notify_followers(update_id: int) -> None:
-    """Queue the notices for a just-published update; call it once the publish has committed."""
-    send_status_notices.enqueue(update_id=update_id)
+def notify(event: str, object_id: int) -> None:
+    """Queue an event's notices once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: send_notices.enqueue(event=event, object_id=object_id))
 
 
-def _status_change(update_id: int) -> ProgressUpdate | None:
-    """The update if it is still published and changed its commitment's status."""
-    return (
-        ProgressUpdate.objects.published()
-        .exclude(status=F("status_before"))
-        .select_related("commitment", "organisation")
-        .filter(pk=update_id)
-        .first()
-    )
-
-
-def _followers(commitment_id: int):
-    return (
-        User.objects.filter(follows__commitment=commitment_id, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-    )
-
-
-def status_notice(update: ProgressUpdate, follower: User) -> EmailMessage:
+def notice_email(event: str, kind: str, row, user: User) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
+        notice = EVENTS[event].notice(kind, row)
         context = {
-            "update": update,
-            "commitment": update.commitment,
-            "status_before": update.get_status_before_display(),
-            "status": update.get_status_display(),
-            "url": absolute_url(update.get_absolute_url()),
-            "unfollow_url": absolute_url(update.commitment.get_absolute_url()),
+            "recipient": user,
+            "notice": notice,
+            "profile_url": absolute_url(reverse("workspace:profile")),
         }
-        subject, body = _render("status_changed", context)
-    return EmailMessage(subject, body, to=[follower.email])
+        subject, body = _render("notice", {**context, "subject": notice.subject})
+    return EmailMessage(subject, body, to=[user.email])
 
 
 @task
-def send_status_notices(*, update_id: int) -> int:
-    """Queue one notice per follower, so that a failure is retried for that follower alone."""
-    update = _status_change(update_id)
-    if update is None:
+def send_notices(*, event: str, object_id: int) -> int:
+    """Queue one email per recipient, so that a failure is retried for that recipient alone."""
+    row = EVENTS[event].load(object_id)
+    if row is None:
         return 0
-    follower_ids = list(_followers(update.commitment_id).values_list("pk", flat=True))
-    for follower_id in follower_ids:
-        send_status_notice.enqueue(update_id=update_id, follower_id=follower_id)
-    return len(follower_ids)
+    found = recipients(event, row)
+    for user_id, kind in found.items():
+        send_notice.enqueue(event=event, object_id=object_id, user_id=user_id, kind=kind)
+    return len(found)
 
 
 @task
-def send_status_notice(*, update_id: int, follower_id: int, attempt: int = 1) -> bool:
-    update = _status_change(update_id)
-    if update is None:
+def send_notice(*, event: str, object_id: int, user_id: int, kind: str, attempt: int = 1) -> bool:
+    row = EVENTS[event].load(object_id)
+    if row is None or recipients(event, row).get(user_id) != kind:
         return False
-    follower = _followers(update.commitment_id).filter(pk=follower_id).first()
-    if follower is None:
-        return False
+    user = User.objects.get(pk=user_id)
     deliver(
-        status_notice(update, follower),
-        task=send_status_notice,
+        notice_email(event, kind, row, user),
+        task=send_notice,
         attempt=attempt,
-        update_id=update_id,
-        follower_id=follower_id,
+        event=event,
+        object_id=object_id,
+        user_id=user_id,
+        kind=kind,
     )
     return True
 
@@ -117,21 +92,33 @@ def send_status_notice(*, update_id: int, follower_id: int, attempt: int = 1) ->
 
 def _digest(organisation) -> dict:
     scoped = Commitment.objects.for_organisation(organisation).select_related("reply__proposal")
+    soon = timezone.localdate() + datetime.timedelta(days=settings.TRACKER_DUE_SOON_DAYS)
     return {
         "overdue": list(scoped.overdue().order_by("current_target_date")),
         "stale": list(scoped.stale().order_by("last_published_at", "created_at")),
         "due_soon": list(
             scoped.due_within(settings.TRACKER_DUE_SOON_DAYS).order_by("current_target_date")
         ),
+        # Re-handling rounds still waiting for this organisation's reply, due soon or overdue.
+        "rehandlings": list(
+            Rehandling.objects.open()
+            .for_organisation(organisation)
+            .filter(due_date__lte=soon)
+            .select_related("proposal")
+        ),
     }
 
 
 def _reminder_staff():
-    return (
-        User.objects.filter(role=User.Role.STAFF, is_active=True, organisation__isnull=False)
-        .exclude(email="")
-        .select_related("organisation")
-    )
+    staff = User.objects.filter(
+        role=User.Role.STAFF, is_active=True, organisation__isnull=False
+    ).exclude(email="")
+    # Without those who turned the reminder off in their profile (read in Python: a JSON list
+    # is not searched the same way on SQLite and PostgreSQL, and the staff are few).
+    muted = [
+        pk for pk, kinds in staff.values_list("pk", "muted_notices") if "due_soon" in (kinds or [])
+    ]
+    return staff.exclude(pk__in=muted).select_related("organisation")
 
 
 def reminder_recipients() -> list[User]:
@@ -153,12 +140,15 @@ def reminder_digest(user: User) -> EmailMessage | None:
     digest = _digest(user.organisation)
     if not any(digest.values()):
         return None
-    for section in digest.values():
-        for commitment in section:
-            commitment.workspace_url = absolute_url(
-                reverse("workspace:commitment", args=[commitment.pk])
-            )
     with translation.override(settings.LANGUAGE_CODE):
+        # Addresses too in the site's language, whatever language this process last served.
+        for key in ("overdue", "stale", "due_soon"):
+            for commitment in digest[key]:
+                commitment.workspace_url = absolute_url(
+                    reverse("workspace:commitment", args=[commitment.pk])
+                )
+        for rehandling in digest["rehandlings"]:
+            rehandling.workspace_url = absolute_url(rehandling.get_absolute_url())
         context = {
             "organisation": user.organisation,
             "recipient": user,
@@ -166,6 +156,7 @@ def reminder_digest(user: User) -> EmailMessage | None:
             "due_soon_days": settings.TRACKER_DUE_SOON_DAYS,
             "stale_days": settings.TRACKER_STALE_DAYS,
             "workspace_url": absolute_url(reverse("workspace:home")),
+            "profile_url": absolute_url(reverse("workspace:profile")),
             **digest,
         }
         subject, body = _render("reminder", context)

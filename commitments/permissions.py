@@ -86,6 +86,73 @@ def can_rate_replies(user) -> bool:
     return user.is_authenticated and user.is_member
 
 
+def can_rate_reply(user, reply) -> bool:
+    """Who may rate this reply (issue 12 narrows it to the proposal's own proposers)."""
+    return can_rate_replies(user)
+
+
+def handles_proposal(user, proposal) -> bool:
+    """Staff of the lead or a co-handling organisation, or of one that replied to it."""
+    if not (user.is_authenticated and user.is_bureau_staff and user.organisation_id):
+        return False
+    organisation_id = user.organisation_id
+    return (
+        proposal.lead_organisation_id == organisation_id
+        or proposal.co_organisations.filter(pk=organisation_id).exists()
+        or proposal.replies.filter(organisation_id=organisation_id).exists()
+    )
+
+
+def can_reply_to_rehandling(user, rehandling) -> bool:
+    """File the reply of a re-handling round: the bureaus handling the proposal, or the office."""
+    if rehandling.closed_at is not None:
+        return False
+    return user.is_authenticated and (user.is_office or handles_proposal(user, rehandling.proposal))
+
+
+def can_answer_query(user, review) -> bool:
+    """Staff of the organisation that wrote the queried update answer while it is unresolved."""
+    return review.is_query and review.resolved_at is None and works_on_update(user, review.update)
+
+
+def can_follow_up_query(user, review) -> bool:
+    """The member who raised a query writes again, or marks it resolved, until it is resolved."""
+    return (
+        user.is_authenticated
+        and review.is_query
+        and review.resolved_at is None
+        and review.member_id == user.pk
+    )
+
+
+def can_publish_query(user, review) -> bool:
+    """The office makes a query and its answers public once the bureau has answered (again,
+    when the bureau answered after the last publication)."""
+    published = review.exchange_published_at
+    return (
+        user.is_authenticated
+        and user.is_office
+        and review.is_query
+        and review.answered_at is not None
+        and (published is None or review.answered_at > published)
+    )
+
+
+def can_split_commitment(user, commitment) -> bool:
+    """Sub-targets: the lead bureau (or the office) splits a commitment, one level deep."""
+    return commitment.parent_id is None and can_correct_commitment(user, commitment)
+
+
+def can_change_profile(actor, user) -> bool:
+    """Everyone keeps their own email preferences, nobody else's."""
+    return actor.is_authenticated and actor.pk == user.pk
+
+
+def can_see_internal_report(user) -> bool:
+    """The year's report with what is not published yet (submitted, returned): the office."""
+    return user.is_authenticated and user.is_office
+
+
 def can_import(user) -> bool:
     """Bureau staff (for their own organisation) and the office import reply letters."""
     return user.is_authenticated and (

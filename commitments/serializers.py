@@ -135,6 +135,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_stale",
             "last_published_at",
             "parent",
+            "weight",
             "is_key",
         ]
 

@@ -26,22 +26,31 @@ from .models import (
     Rehandling,
     Reply,
     Review,
+    ReviewMessage,
     SatisfactionRating,
     User,
 )
+from .notices import KIND_KEYS
+from .notifications import notify
 from .permissions import (
     EDITABLE_STATES,
+    can_answer_query,
+    can_change_profile,
     can_correct_commitment,
     can_correct_reply,
     can_decide_updates,
+    can_follow_up_query,
     can_import_for,
-    can_rate_replies,
+    can_publish_query,
+    can_rate_reply,
     can_review_update,
     can_set_original_target_date,
+    can_split_commitment,
     can_write_update,
     require,
     works_on_update,
 )
+from .subtargets import parent_roll_up, roll_up
 
 
 def _require_state(update, states, message):
@@ -55,6 +64,7 @@ def _submit(update: ProgressUpdate) -> None:
     update.state = ProgressUpdate.State.SUBMITTED
     update.submitted_at = timezone.now()
     update.save()
+    notify("update_submitted", update.pk)
 
 
 @transaction.atomic
@@ -112,13 +122,22 @@ def update_publish(
     _require_state(
         update, [ProgressUpdate.State.SUBMITTED], _("Only submitted updates can be published.")
     )
-    commitment = Commitment.objects.select_for_update().get(pk=update.commitment_id)
+    # A sub-target's parent moves with it: lock the parent first, as the sub-target writes do.
+    parent_id = Commitment.objects.values_list("parent", flat=True).get(pk=update.commitment_id)
+    commitments = Commitment.objects.select_for_update()
+    parent = commitments.get(pk=parent_id) if parent_id else None
+    commitment = commitments.get(pk=update.commitment_id)
     if commitment_version is not None:
         commitment.lock_version(commitment_version)
     update.commitment = commitment
+    if commitment.rolls_up():
+        # A parent's status and progress are its sub-targets' (subtargets.py), whatever was typed.
+        summary = roll_up(commitment.children.all())
+        update.status, update.progress = summary.status, summary.progress
     update.full_clean()
     update.check_proof()
     update.status_before = commitment.status
+    update.progress_before = commitment.progress
     commitment.status = update.status
     commitment.progress = update.progress
     if update.new_target_date:
@@ -132,13 +151,9 @@ def update_publish(
     update.published_at = now
     update.published_by = by
     update.save()
-    if commitment.parent_id:
-        commitment.parent.recompute_from_children()
-    if update.status_before != update.status:
-        from .notifications import notify_followers
-
-        update_id = update.pk
-        transaction.on_commit(lambda: notify_followers(update_id))
+    if parent is not None:
+        parent_roll_up(parent, published_at=now)
+    notify("update_published", update.pk)
     return commitment
 
 
@@ -156,16 +171,90 @@ def update_return(
     update.state = ProgressUpdate.State.RETURNED
     update.return_note = note
     update.save()
+    notify("update_returned", update.pk)
     return update
 
 
 @transaction.atomic
 def review_save(*, update: ProgressUpdate, member: User, verdict: str, comment: str) -> Review:
-    """A member's review of a published update; reviewing again replaces the earlier verdict."""
+    """A member's review of a published update; reviewing again replaces the earlier verdict.
+
+    A query (存疑, 需补充) opens a thread for the bureau to answer; a changed query opens it again.
+    """
     require(can_review_update(member, update), _("Committee members review published updates."))
-    review, _created = Review.objects.update_or_create(
+    review, created = Review.objects.get_or_create(
         update=update, member=member, defaults={"verdict": verdict, "comment": comment}
     )
+    if not created:
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if (review.verdict, review.comment) == (verdict, comment):
+            return review
+        review.verdict, review.comment = verdict, comment
+        review.answered_at = review.resolved_at = None
+        review.save()
+    if review.is_query:
+        notify("update_queried", review.pk)
+    return review
+
+
+def _locked_review(review: Review) -> Review:
+    return (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("update__commitment")
+        .get(pk=review.pk)
+    )
+
+
+@transaction.atomic
+def query_answer(
+    *, review: Review, by: User, text: str, follow_up: ProgressUpdate | None = None
+) -> ReviewMessage:
+    """The bureau answers a member's query, in words and perhaps with a newer update of its own."""
+    review = _locked_review(review)
+    require(can_answer_query(by, review), _("Only the bureau that wrote the update answers."))
+    if follow_up is not None and not (
+        follow_up.commitment_id == review.update.commitment_id
+        and follow_up.organisation_id == by.organisation_id
+        and follow_up.state != ProgressUpdate.State.DRAFT
+    ):
+        raise PermissionDenied(_("Point only to your own submitted or published updates."))
+    answer = ReviewMessage.objects.create(
+        review=review, author=by, organisation=by.organisation, text=text, follow_up=follow_up
+    )
+    review.answered_at = answer.created_at
+    review.save(update_fields=["answered_at"])
+    notify("query_answered", answer.pk)
+    return answer
+
+
+@transaction.atomic
+def query_follow_up(*, review: Review, by: User, text: str) -> ReviewMessage:
+    """The member writes again: the query waits for the bureau's answer once more."""
+    review = _locked_review(review)
+    require(can_follow_up_query(by, review), _("Only the member who raised the query."))
+    message = ReviewMessage.objects.create(review=review, author=by, text=text)
+    review.answered_at = None
+    review.save(update_fields=["answered_at"])
+    notify("update_queried", review.pk)
+    return message
+
+
+@transaction.atomic
+def query_resolve(*, review: Review, by: User) -> Review:
+    review = _locked_review(review)
+    require(can_follow_up_query(by, review), _("Only the member who raised the query."))
+    review.resolved_at = timezone.now()
+    review.save(update_fields=["resolved_at"])
+    return review
+
+
+@transaction.atomic
+def query_publish(*, review: Review, by: User) -> Review:
+    """The office makes the exchange public: the messages written until now, never later ones."""
+    review = _locked_review(review)
+    require(can_publish_query(by, review), _("Only the office publishes an answered query."))
+    review.exchange_published_at = timezone.now()
+    review.save(update_fields=["exchange_published_at"])
     return review
 
 
@@ -174,23 +263,78 @@ def rating_save(
     *, reply: Reply, member: User, handling: str, outcome: str, comment: str
 ) -> tuple[SatisfactionRating, Rehandling | None]:
     """Record a member's rating; an outcome rated 不满意 opens the next reply round."""
-    require(can_rate_replies(member), _("Committee members rate replies."))
+    require(can_rate_reply(member, reply), _("Committee members rate replies."))
     rating, _created = SatisfactionRating.objects.update_or_create(
         reply=reply,
         member=member,
         defaults={"handling": handling, "outcome": outcome, "comment": comment},
     )
+    notify("reply_rated", rating.pk)
     if outcome != SatisfactionRating.Level.DISSATISFIED:
         return rating, None
     latest_round = reply.proposal.replies.aggregate(latest=Max("round"))["latest"] or reply.round
     due_date = timezone.localdate() + datetime.timedelta(days=settings.TRACKER_REHANDLING_DAYS)
     # Several dissatisfied members open one round, not one each.
-    rehandling, _created = Rehandling.objects.get_or_create(
+    rehandling, created = Rehandling.objects.get_or_create(
         proposal=reply.proposal,
         round=latest_round + 1,
         defaults={"rating": rating, "due_date": due_date},
     )
+    if created:
+        notify("rehandling_opened", rehandling.pk)
     return rating, rehandling
+
+
+@transaction.atomic
+def subtarget_create(
+    *, parent: Commitment, by: User, title: str, text: str, weight: int
+) -> Commitment:
+    """Split off a sub-target: the bureau's own breakdown, filed after the letter's commitments.
+
+    It takes the parent's bureaus and target dates (the letter's, for the parent) and starts
+    unassessed; the parent rolls up from its sub-targets once one of them is published.
+    """
+    # The reply first, as the importer locks it: two splits must not take the same position.
+    list(Reply.objects.select_for_update().filter(pk=parent.reply_id).values_list("pk"))
+    parent.lock_version()
+    require(can_split_commitment(by, parent), _("Only the lead bureau splits its commitments."))
+    last = Commitment.objects.filter(reply=parent.reply_id).aggregate(last=Max("position"))
+    child = Commitment(
+        reply_id=parent.reply_id,
+        parent=parent,
+        position=(last["last"] or 0) + 1,
+        title=title,
+        promised_text=text,
+        weight=weight,
+        lead_organisation_id=parent.lead_organisation_id,
+        original_target_date=parent.original_target_date,
+        current_target_date=parent.current_target_date,
+    )
+    child.save()
+    child.co_organisations.set(parent.co_organisations.all())
+    parent_roll_up(parent)
+    return child
+
+
+@transaction.atomic
+def subtargets_weigh(*, parent: Commitment, by: User, weights: dict[int, int]) -> None:
+    """Set the sub-targets' weights, and the parent's progress from them."""
+    parent.lock_version()
+    require(can_split_commitment(by, parent), _("Only the lead bureau splits its commitments."))
+    for child in parent.children.select_for_update().order_by("position"):
+        if child.pk in weights and weights[child.pk] != child.weight:
+            child.weight = weights[child.pk]
+            child.save(update_fields=["weight", "updated_at"])
+    parent_roll_up(parent)
+
+
+@transaction.atomic
+def profile_save(*, user: User, by: User, muted: list[str]) -> User:
+    """The kinds of email a user turned off (notices.py)."""
+    require(can_change_profile(by, user), _("You may change only your own profile."))
+    user.muted_notices = sorted(set(muted) & KIND_KEYS)
+    user.save(update_fields=["muted_notices"])
+    return user
 
 
 def _may_correct(user: User, record) -> bool:

@@ -218,10 +218,10 @@ def test_signing_in_moves_no_version(client, staff_user, committed):
     assert read_data_versions() == before
 
 
-def test_drafts_follows_and_reviews_leave_public_pages_alone(
+def test_drafts_and_follows_leave_public_pages_alone(
     client, commitment, make_update, staff_user, member_user, committed
 ):
-    published = publish_now(commitment, make_update, committed)
+    publish_now(commitment, make_update, committed)
     page = f"/en/commitments/{commitment.pk}/"
     client.get(page)
     member = signed_in(member_user)
@@ -229,9 +229,6 @@ def test_drafts_follows_and_reviews_leave_public_pages_alone(
     for change in (
         lambda: make_update(commitment, text="草稿。"),
         lambda: Follow.objects.create(user=staff_user, commitment=commitment),
-        lambda: workflow.review_save(
-            update=published, member=member_user, verdict="queried", comment="?"
-        ),
     ):
         public, workspace = read_data_versions()
         with committed():
@@ -239,6 +236,22 @@ def test_drafts_follows_and_reviews_leave_public_pages_alone(
         assert read_data_versions() == (public, workspace + 1)
         assert queries_of(client, page) == 1  # still from memory
         assert queries_of(member, page) > 3  # rendered again
+
+
+def test_a_query_on_a_published_update_moves_the_public_version(
+    client, commitment, make_update, member_user, committed
+):
+    # The public page says that a query was raised on the update, and whether it was answered.
+    published = publish_now(commitment, make_update, committed)
+    page = f"/en/commitments/{commitment.pk}/"
+    client.get(page)
+    public, _workspace = read_data_versions()
+
+    with committed():
+        workflow.review_save(update=published, member=member_user, verdict="queried", comment="?")
+
+    assert public_version() > public
+    assert "raised a query" in client.get(page).content.decode()
 
 
 def test_publishing_moves_the_public_version_and_so_every_page(

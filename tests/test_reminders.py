@@ -1,5 +1,7 @@
 """Emails: the daily digest for bureau staff, and the notice to a commitment's followers.
 
+The other notices of the work (returned, published, queried, answered …) are in test_notices.py.
+
 They go out from tasks. conftest.py runs tasks at once; the tests named for the queue store them in
 the database and run the worker, as production does.
 """
@@ -24,7 +26,7 @@ from workspace_support import publish, submit
 
 from commitments.forms_accounts import PasswordResetForm
 from commitments.models import Commitment, Follow, ProgressUpdate, ReminderRun
-from commitments.notifications import send_status_notice
+from commitments.notifications import send_notice
 
 
 def days(n):
@@ -117,22 +119,26 @@ def test_a_follower_is_emailed_when_a_published_update_changes_the_status(
             {"update_version": update.version, "commitment_version": commitment.version},
         )
 
-    (message,) = mail.outbox
-    assert message.to == ["member@example.org"]
+    (message,) = [m for m in mail.outbox if m.to == ["member@example.org"]]
     assert commitment.title in message.subject
     assert "资金到位滞后。" in message.body
     assert f"/zh-hans/commitments/{commitment.pk}/" in message.body
 
 
-def test_followers_are_not_emailed_when_the_status_stays_the_same(
+def test_followers_are_emailed_of_progress_even_when_the_status_stays_the_same(
     commitment, make_update, member_user, django_capture_on_commit_callbacks
 ):
     Follow.objects.create(user=member_user, commitment=commitment)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(make_update(commitment, status="on_track", progress=25))
+    mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        publish(make_update(commitment, status="not_assessed", progress=5))
+        publish(make_update(commitment, status="on_track", progress=35, text="又建成10个。"))
 
-    assert mail.outbox == []
+    (message,) = [m for m in mail.outbox if m.to == ["member@example.org"]]
+    assert "25% to 35%" in message.body or "25% 变为 35%" in message.body
+    assert "又建成10个。" in message.body
 
 
 def test_a_signed_in_visitor_follows_and_unfollows_from_the_public_page(
@@ -226,8 +232,12 @@ def publish_in_workspace(client, update, office_user):
 
 
 @pytest.fixture
-def followed_update(commitment, make_update, member_user):
+def followed_update(commitment, make_update, member_user, staff_user):
     """A submitted update that changes the status of a commitment a member follows."""
+    # Only the follower's notice is looked at here: its author hears of it too, unless they turn
+    # it off (test_notices.py).
+    staff_user.muted_notices = ["update_published"]
+    staff_user.save()
     Follow.objects.create(user=member_user, commitment=commitment)
     update = make_update(commitment, status="challenges", text="资金到位滞后。")
     submit(update)
@@ -270,7 +280,9 @@ def test_publishing_only_queues_the_notice_and_the_worker_sends_it(
     publish_in_workspace(client, followed_update, office_user)
 
     assert mail.outbox == []
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    queued = DBTaskResult.objects.filter(status="READY")
+    # The publication's notices (and, from the fixture's submit, the office's notice).
+    assert queued.filter(args_kwargs__kwargs__event="update_published").count() == 1
 
     run_worker()
 
@@ -318,7 +330,7 @@ def test_an_email_is_given_up_after_four_attempts(
     assert mail.outbox == []
     assert (
         DBTaskResult.objects.filter(
-            task_path="commitments.notifications.send_status_notice", status="FAILED"
+            task_path="commitments.notifications.send_notice", status="FAILED"
         ).count()
         == 4
     )
@@ -367,7 +379,12 @@ def test_a_notice_to_someone_who_stopped_following_sends_nothing(
     mail.outbox.clear()
     Follow.objects.filter(user=member_user).delete()
 
-    send_status_notice.enqueue(update_id=followed_update.pk, follower_id=member_user.pk)
+    send_notice.enqueue(
+        event="update_published",
+        object_id=followed_update.pk,
+        user_id=member_user.pk,
+        kind="followed_published",
+    )
 
     assert mail.outbox == []
 

@@ -58,7 +58,7 @@ def test_an_update_goes_from_bureau_to_office_to_public_to_member(
     staff.get_by_label("Progress (%)").fill("60")
     staff.locator("#id_evidence-0-description").fill("验收报告")
     staff.locator("#id_evidence-0-file").set_input_files(str(report))
-    staff.get_by_role("button", name="Submit for publication").click()
+    staff.get_by_role("button", name="Submit to the office for review").click()
     expect(staff.get_by_role("status")).to_contain_text("submitted to the office")
 
     # Not public yet.
@@ -117,7 +117,7 @@ def test_the_office_returns_an_update_and_the_bureau_corrects_it(
     staff.get_by_label("What was done").fill("完成选址，批复文件见链接。")
     staff.locator("#id_evidence-0-description").fill("选址批复")
     staff.locator("#id_evidence-0-url").fill("https://example.org/approval")
-    staff.get_by_role("button", name="Submit for publication").click()
+    staff.get_by_role("button", name="Submit to the office for review").click()
     expect(staff.get_by_role("status")).to_contain_text("submitted to the office")
     update.refresh_from_db()
     assert (update.state, update.text) == ("submitted", "完成选址，批复文件见链接。")

@@ -8,6 +8,7 @@ participation, with what they build on in base. Import them from here, `commitme
 """
 
 from ..data_version import DataVersion
+from ..throttling import RequestCount
 from .base import EditConflict, SortIndex, Versioned
 from .commitments import (
     FINAL_STATUSES,
@@ -21,9 +22,17 @@ from .commitments import (
     stale_cutoff,
 )
 from .organisations import Organisation, Session, User
-from .participation import Follow, Rehandling, RehandlingQuerySet, Review, SatisfactionRating
+from .participation import (
+    Follow,
+    Rehandling,
+    RehandlingQuerySet,
+    Review,
+    ReviewMessage,
+    ReviewQuerySet,
+    SatisfactionRating,
+)
 from .reminders import ReminderRun
-from .replies import Measure, Proposal, Reply, ReplyQuerySet
+from .replies import Measure, Proposal, ProposalQuerySet, Reply, ReplyQuerySet, proposer_names
 from .updates import Evidence, ProgressUpdate, ProgressUpdateQuerySet, evidence_upload_to
 
 __all__ = [
@@ -43,12 +52,16 @@ __all__ = [
     "ProgressUpdate",
     "ProgressUpdateQuerySet",
     "Proposal",
+    "ProposalQuerySet",
     "Rehandling",
     "RehandlingQuerySet",
     "ReminderRun",
     "Reply",
     "ReplyQuerySet",
+    "RequestCount",
     "Review",
+    "ReviewMessage",
+    "ReviewQuerySet",
     "SatisfactionRating",
     "Session",
     "SortIndex",
@@ -56,5 +69,6 @@ __all__ = [
     "User",
     "Versioned",
     "evidence_upload_to",
+    "proposer_names",
     "stale_cutoff",
 ]

@@ -48,7 +48,10 @@ class Versioned(models.Model):
 
         Without `expected` (an admin action over a selection) the row is taken as it is now.
         """
-        rows = type(self)._default_manager.select_for_update().filter(pk=self.pk)
+        # No ordering: a default one through a relation (Commitment's by its reply) would join
+        # that table, and FOR UPDATE would lock the related row too, after this one: the
+        # opposite order to the importer's (reply, then commitments), so the two could deadlock.
+        rows = type(self)._default_manager.select_for_update().filter(pk=self.pk).order_by()
         if expected is None:
             if not rows.exists():
                 raise EditConflict

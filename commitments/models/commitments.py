@@ -125,12 +125,19 @@ class CommitmentQuerySet(models.QuerySet):
 
     def search(self, text):
         """Commitments whose title, promised text or proposal title contains `text`."""
+        from ..search import index_serves_search, term_grams
+
+        queryset = self
+        grams = term_grams(text) if index_serves_search() else None
+        if grams:
+            # The bigram index narrows to a superset of the matches; the LIKE below decides.
+            queryset = queryset.filter(search_grams__contains=grams)
         # Terms without letters that have case (Chinese, digits) need no case folding: a plain
         # LIKE scans the promised texts about twice as fast as UPPER(…) LIKE UPPER(…).
         lookup = "icontains" if text.lower() != text.upper() else "contains"
         proposals = Proposal.objects.filter(**{f"title__{lookup}": text})
         # The proposal title through a subquery, not a join, so the filter runs before the joins.
-        return self.filter(
+        return queryset.filter(
             Q(**{f"title__{lookup}": text})
             | Q(**{f"promised_text__{lookup}": text})
             | Q(reply__in=Reply.objects.filter(proposal__in=proposals))
@@ -139,6 +146,10 @@ class CommitmentQuerySet(models.QuerySet):
     def public(self):
         """Everything the public may see: commitments come from published reply letters."""
         return self
+
+    def top_level(self):
+        """Commitments as the letter makes them, without the sub-targets bureaus split off."""
+        return self.filter(parent__isnull=True)
 
 
 class Commitment(Versioned):
@@ -233,7 +244,11 @@ class Commitment(Versioned):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(verbose_name=_("commitment history"), excluded_fields=["session"])
+    # The bigrams of the searched text, kept by commitments/search.py: shown nowhere.
+    search_grams = models.JSONField("search grams", default=list, blank=True, editable=False)
+    history = HistoricalRecords(
+        verbose_name=_("commitment history"), excluded_fields=["session", "search_grams"]
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -367,12 +382,11 @@ class Commitment(Versioned):
     def status_definition(self):
         return STATUS_DEFINITIONS[self.status]
 
-    def recompute_from_children(self):
-        """Set a parent's progress to the weighted mean of its children's."""
-        children = list(self.children.only("progress", "weight"))
-        total = sum(child.weight for child in children)
-        if not total:
-            return
-        self.progress = round(sum(c.progress * c.weight for c in children) / total)
-        self._moved_by_update = True
-        self.save(update_fields=["progress", "updated_at"])
+    @property
+    def is_sub_target(self) -> bool:
+        """A sub-target is the bureau's breakdown of a commitment, not the letter's words."""
+        return self.parent_id is not None
+
+    def rolls_up(self) -> bool:
+        """Whether status and progress come from the sub-targets: once one has been published."""
+        return self.children.filter(last_published_at__isnull=False).exists()

@@ -66,6 +66,12 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Bureau staff must belong to one organisation."),
     )
+    muted_notices = models.JSONField(
+        _("emails turned off"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of email this person chose not to receive."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -89,6 +95,13 @@ class User(AbstractUser):
     @property
     def is_member(self):
         return self.role == self.Role.MEMBER
+
+    def display_name(self) -> str:
+        """The name people know: the full name, or the username when none is given."""
+        return self.get_full_name() or self.username
+
+    def wants_notice(self, kind: str) -> bool:
+        return kind not in (self.muted_notices or [])
 
 
 class Session(models.Model):

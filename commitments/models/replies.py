@@ -1,7 +1,8 @@
 """Proposals, the reply letters that answer them, and the measures the letters report."""
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -9,6 +10,47 @@ from simple_history.models import HistoricalRecords
 from ..redaction import redact_contacts
 from .base import Versioned
 from .organisations import Organisation, Session
+
+
+def proposer_names(user) -> set[str]:
+    """The ways a member's name may be written in a proposal's list of proposers.
+
+    Proposals name their proposers as written, not by account (issue 12 links them): until then
+    a member is matched by name, here and in `ProposalQuerySet.proposed_by` only.
+    """
+    if not user.is_authenticated:
+        return set()
+    first, last = user.first_name.strip(), user.last_name.strip()
+    names = {user.get_full_name().strip(), last + first, first + last}
+    return {name for name in names if name}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def of_year(self, year):
+        """The session's year; the year of a reply when the proposal has no session."""
+        # As Commitment.objects.of_year: a proposal without a session belongs to its replies' years.
+        replied = Reply.objects.filter(proposal__session__isnull=True, reply_date__year=year)
+        return self.filter(Q(session__year=year) | Q(pk__in=replied.values("proposal")))
+
+    def proposed_by(self, user):
+        """The proposals that name this member among their proposers (see proposer_names)."""
+        names = sorted(proposer_names(user))
+        if not names:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            named = Q()
+            for name in names:
+                named |= Q(proposers__contains=[name])
+            return self.filter(named)
+        # SQLite has no JSON containment: look through the list's elements with json_each.
+        table = self.model._meta.db_table
+        placeholders = ", ".join(["%s"] * len(names))
+        listed = RawSQL(
+            f"SELECT {table}.id FROM {table}, json_each({table}.proposers) "
+            f"WHERE json_each.value IN ({placeholders})",
+            names,
+        )
+        return self.filter(pk__in=listed)
 
 
 class Proposal(Versioned):
@@ -62,6 +104,8 @@ class Proposal(Versioned):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("proposal history"))
 
+    objects = ProposalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("proposal/suggestion")
         verbose_name_plural = _("proposal/suggestion")
@@ -86,6 +130,10 @@ class Proposal(Versioned):
             }
         return self.title
 
+    def is_proposed_by(self, user) -> bool:
+        """Whether this member is among the proposers (matched as `proposed_by` does)."""
+        return bool(proposer_names(user) & set(self.proposers or []))
+
     @transaction.atomic
     def save(self, *args, **kwargs):
         adding = self._state.adding
@@ -102,6 +150,11 @@ class ReplyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Replies are public letters; everybody may read them (contact details are not shown)."""
         return self
+
+    def of_year(self, year):
+        """The proposal's session year; the reply's own year when the proposal has no session."""
+        sessionless = Q(proposal__session__isnull=True, reply_date__year=year)
+        return self.filter(Q(proposal__session__year=year) | sessionless)
 
 
 class Reply(Versioned):
@@ -211,6 +264,12 @@ class Reply(Versioned):
 
     def get_absolute_url(self):
         return reverse("commitments:reply", args=[self.pk])
+
+    def answered_rehandling(self):
+        """The re-handling round this reply answers; None for a first reply."""
+        if self.round < 2:
+            return None
+        return self.proposal.rehandlings.filter(round=self.round).first()
 
 
 class Measure(models.Model):

@@ -8,7 +8,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,6 +83,9 @@ class ProgressUpdate(Versioned):
     )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MaxValueValidator(100)], help_text=_("0–100.")
+    )
+    progress_before = models.PositiveSmallIntegerField(
+        _("progress before (%)"), null=True, blank=True, editable=False
     )
     reason = models.TextField(
         _("reason"),
@@ -173,6 +177,44 @@ class ProgressUpdate(Versioned):
     @property
     def public_target_date_reason(self):
         return redact_contacts(self.target_date_reason)
+
+    def changes(self) -> list[str]:
+        """What the update changes, in words: status, progress and target date.
+
+        Before publication it is compared with the commitment as it is now; after, with the
+        status and progress recorded at publication.
+        """
+        published = self.state == self.State.PUBLISHED
+        status_before = self.status_before if published else self.commitment.status
+        progress_before = self.progress_before if published else self.commitment.progress
+        labels = dict(Status.choices)
+        if status_before and status_before != self.status:
+            lines = [
+                gettext("Status: from “%(before)s” to “%(after)s”")
+                % {"before": labels[status_before], "after": labels[self.status]}
+            ]
+        else:
+            lines = [gettext("Status stays “%(status)s”") % {"status": labels[self.status]}]
+        if progress_before is None:
+            # Published before the progress it started from was recorded.
+            lines.append(gettext("Progress %(progress)s%%") % {"progress": self.progress})
+        elif progress_before != self.progress:
+            lines.append(
+                gettext("Progress: from %(before)s%% to %(after)s%%")
+                % {"before": progress_before, "after": self.progress}
+            )
+        else:
+            lines.append(gettext("Progress stays %(progress)s%%") % {"progress": self.progress})
+        if self.new_target_date:
+            current = None if published else self.commitment.current_target_date
+            after = formats.date_format(self.new_target_date)
+            lines.append(
+                gettext("Target date: from %(before)s to %(after)s")
+                % {"before": formats.date_format(current), "after": after}
+                if current
+                else gettext("Target date revised to %(date)s") % {"date": after}
+            )
+        return lines
 
     def clean(self):
         errors = {}

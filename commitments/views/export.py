@@ -1,4 +1,4 @@
-"""The filtered commitment list as CSV: same filters as the page, published data only.
+"""The filtered commitment list as CSV or .xlsx: same filters as the page, published data only.
 
 The file is streamed from a database iterator in blocks of rows, so memory stays flat however many
 commitments match. One query reads the rows (overdue and stale computed in the database) and one
@@ -9,6 +9,7 @@ import csv
 import io
 from collections import defaultdict
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from ..filters import CommitmentFilter
 from ..models import Commitment, Status
 from ..redaction import redact_contacts
 from ..spreadsheet import spreadsheet_row
+from ..workbooks import workbook_response, write_commitment_sheet
 
 # Spreadsheet programs on Chinese Windows read a UTF-8 file as GBK unless it starts with a BOM.
 BYTE_ORDER_MARK = "\ufeff"
@@ -42,6 +44,8 @@ COLUMNS = [
     "reply__index_number",
     "reply__reply_date",
     "position",
+    "parent_id",
+    "weight",
 ]
 
 
@@ -66,7 +70,43 @@ def header_row():
         _("Reply index number"),
         _("Reply date"),
         _("Position in the letter"),
+        _("Parent commitment ID"),
+        _("Weight in the parent"),
+        _("Text from"),
     ]
+
+
+def column_descriptions():
+    """Each column of header_row() with what it holds, in the same order (the methodology)."""
+    descriptions = [
+        _("The commitment's number on this site; it never changes."),
+        _("The commitment's page: the promise next to what has been delivered."),
+        _("The short title of the commitment."),
+        _("The promise, word for word from the reply letter, contact details withheld."),
+        _("The published status, in the language of the download."),
+        _("The same status as a fixed key (on_track, completed …), for scripts and filters."),
+        _("Published progress, a whole number from 0 to 100."),
+        _("The date promised in the letter (YYYY-MM-DD); empty when the letter gives none."),
+        _("The target date after any published revision; the original date if none."),
+        _("Yes when the current target date has passed and the status is not final."),
+        _("Yes when no update has been published for %(days)s days and the status is not final.")
+        % {"days": settings.TRACKER_STALE_DAYS},
+        _("The date the latest progress update was published; empty when none has been."),
+        _("The organisation that leads on the commitment."),
+        _("The other organisations that share it, separated by “; ”."),
+        _("The title of the proposal the letter answers."),
+        _("The session (会次) the proposal was filed at."),
+        _("The letter's index number (索引号), as published."),
+        _("The date of the reply letter (成文日期)."),
+        _("The commitment's place among the commitments of its letter, from 1."),
+        _("For a sub-target, the ID of the commitment it belongs to; empty otherwise."),
+        _("For a sub-target, its weight in the parent's progress (a weighted mean)."),
+        _(
+            "“reply letter” for the letter's own commitments; “bureau's breakdown” for "
+            "sub-targets, whose text is the bureau's, not the letter's."
+        ),
+    ]
+    return list(zip(header_row(), descriptions, strict=True))
 
 
 def co_organisation_names(commitments):
@@ -86,6 +126,7 @@ def co_organisation_names(commitments):
 def commitment_rows(commitments, request):
     """The CSV rows of the commitments, in the list's order, as lists of cells."""
     yes, no = _("yes"), _("no")
+    from_letter, breakdown = _("reply letter"), _("bureau's breakdown")
     status_labels = {status.value: str(status.label) for status in Status}
     # A commitment's page is at the stable address <list>/<id>/ (DESIGN.md, "Pages").
     list_url = request.build_absolute_uri(reverse("commitments:commitment_list"))
@@ -108,6 +149,8 @@ def commitment_rows(commitments, request):
         index_number,
         reply_date,
         position,
+        parent_id,
+        weight,
     ) in rows:
         yield [
             pk,
@@ -130,6 +173,9 @@ def commitment_rows(commitments, request):
             index_number,
             reply_date or "",
             position,
+            parent_id or "",
+            weight if parent_id else "",
+            breakdown if parent_id else from_letter,
         ]
 
 
@@ -149,13 +195,18 @@ def csv_blocks(rows):
     yield buffer.getvalue()
 
 
+def filter_errors(filterset):
+    """A 400 naming the filters that could not be used."""
+    errors = "; ".join(
+        f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+    )
+    return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+
+
 def commitment_export(request):
     filterset = CommitmentFilter(request.GET, queryset=Commitment.objects.public())
     if not filterset.is_valid():
-        errors = "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
-        )
-        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+        return filter_errors(filterset)
     # The rows are produced after the view returns: keep the visitor's language for them.
     language = translation.get_language()
 
@@ -168,3 +219,16 @@ def commitment_export(request):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
     return response
+
+
+def commitment_export_xlsx(request):
+    """The same filtered list as the CSV, as an Excel workbook (workbooks.py)."""
+    filterset = CommitmentFilter(request.GET, queryset=Commitment.objects.public())
+    if not filterset.is_valid():
+        return filter_errors(filterset)
+
+    def write(book):
+        rows = commitment_rows(filterset.qs, request)
+        write_commitment_sheet(book, _("Commitments"), header_row(), rows)
+
+    return workbook_response(write, "commitments.xlsx")

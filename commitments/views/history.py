@@ -1,4 +1,5 @@
-"""Who changed what and when on a commitment and its progress updates (django-simple-history)."""
+"""Who changed what and when on a commitment, its progress updates, the reviews and queries on
+them and the sub-targets split from it (django-simple-history)."""
 
 import datetime
 from collections import defaultdict
@@ -10,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from ..models import Commitment, ProgressUpdate
+from ..models import Commitment, ProgressUpdate, Review, ReviewMessage, User
 from ..permissions import WorkspaceMixin
 
 # Bookkeeping that changes on every save and tells a reader nothing.
@@ -59,7 +60,8 @@ class ValueNames:
     def resolve(self):
         for model, pks in self.pending.items():
             for pk, obj in model._default_manager.in_bulk(pks).items():
-                self.names[(model, pk)] = str(obj)
+                # People by the name colleagues know them by, not their sign-in name.
+                self.names[(model, pk)] = obj.display_name() if model is User else str(obj)
 
     def show(self, model_field, value):
         if value is None or value == "":
@@ -77,14 +79,25 @@ class ValueNames:
         return value
 
 
-def history_entries(records, fields, subject, url, names: ValueNames) -> list[tuple]:
-    """Each record as (entry, changed fields), compared with the previous one of its object."""
+def history_entries(
+    records, fields, subject, url, names: ValueNames, shown_on_creation=()
+) -> list[tuple]:
+    """Each record as (entry, changed fields), compared with the previous one of its object.
+
+    A creation lists the values of `shown_on_creation` (a review's verdict and comment).
+    """
     raw = []
     previous_by_object = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         previous = previous_by_object.get(record.id)
         changed = []
-        if previous is not None:
+        if previous is None:
+            for model_field in fields:
+                value = getattr(record, model_field.attname)
+                if model_field.name in shown_on_creation and value not in (None, ""):
+                    names.want(model_field, value)
+                    changed.append((model_field, None, value))
+        else:
             for model_field in fields:
                 before = getattr(previous, model_field.attname)
                 after = getattr(record, model_field.attname)
@@ -118,7 +131,9 @@ class HistoryView(WorkspaceMixin, TemplateView):
         update_records = ProgressUpdate.history.filter(
             id__in=visible_ids.values("pk")
         ).select_related("history_user")
-
+        update_dates = {
+            pk: formats.date_format(as_of) for pk, as_of in visible_ids.values_list("pk", "as_of")
+        }
         names = ValueNames()
         raw = history_entries(
             commitment_records,
@@ -136,6 +151,27 @@ class HistoryView(WorkspaceMixin, TemplateView):
             url=lambda record: reverse("workspace:update", args=[record.id]),
             names=names,
         )
+        reviews = Review.history.filter(update_id__in=visible_ids.values("pk"))
+        raw += history_entries(
+            reviews.select_related("history_user", "member"),
+            [f for f in tracked_fields(Review) if f.name not in ("update", "member")],
+            subject=lambda record: (
+                _("Review by %(member)s of the update as of %(date)s")
+                % {"member": record.member.display_name(), "date": update_dates[record.update_id]}
+            ),
+            url=lambda record: reverse("workspace:update", args=[record.update_id]),
+            names=names,
+            shown_on_creation=("verdict", "comment"),
+        )
+        # Sub-targets split from this commitment: their creation and weights, kept here too.
+        raw += history_entries(
+            Commitment.history.filter(parent_id=commitment.pk).select_related("history_user"),
+            [f for f in tracked_fields(Commitment) if f.name in ("title", "weight")],
+            subject=lambda record: _("Sub-target “%(title)s”") % {"title": record.title},
+            url=lambda record: reverse("workspace:commitment", args=[record.id]),
+            names=names,
+            shown_on_creation=("title", "weight"),
+        )
         names.resolve()
         for entry, changed in raw:
             entry.changes = [
@@ -146,5 +182,31 @@ class HistoryView(WorkspaceMixin, TemplateView):
                 )
                 for model_field, before, after in changed
             ]
-        entries = sorted((entry for entry, _changed in raw), key=lambda e: e.when, reverse=True)
+        entries = [entry for entry, _changed in raw]
+        entries += self.thread_entries(visible_ids, update_dates)
+        entries.sort(key=lambda entry: entry.when, reverse=True)
         return super().get_context_data(commitment=commitment, entries=entries, **kwargs)
+
+    @staticmethod
+    def thread_entries(visible_updates, update_dates) -> list[Entry]:
+        """The messages of the query threads: answers and follow-ups, written once, never edited."""
+        messages = ReviewMessage.objects.filter(
+            review__update__in=visible_updates.values("pk")
+        ).select_related("author", "organisation", "review")
+        return [
+            Entry(
+                message.created_at,
+                message.author,
+                (
+                    _("Answer to a query on the update as of %(date)s")
+                    if message.is_answer
+                    else _("Query on the update as of %(date)s, written again")
+                )
+                % {"date": update_dates[message.review.update_id]},
+                reverse("workspace:update", args=[message.review.update_id])
+                + f"#query-{message.review_id}",
+                "+",
+                [Change(_("message"), "—", message.text)],
+            )
+            for message in messages
+        ]

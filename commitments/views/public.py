@@ -18,10 +18,15 @@ from ..models import (
     Commitment,
     Organisation,
     ProgressUpdate,
+    Rehandling,
     Reply,
+    Review,
+    ReviewMessage,
     Session,
     Status,
 )
+from ..subtargets import roll_up
+from .export import column_descriptions
 
 COMPLETED_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED)
 LATEST_UPDATES_SHOWN = 8
@@ -128,6 +133,7 @@ class OverviewView(TemplateView):
             ),
             by_session=tally.by("session", Session, param="session", value=lambda s: s.pk),
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN),
+            rounds=Rehandling.objects.counts(),
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
         )
@@ -163,10 +169,21 @@ class CommitmentDetailView(DetailView):
     template_name = "commitments/commitment_detail.html"
 
     def get_queryset(self):
+        # Queries members raised on each update: the public sees that they were raised and
+        # answered, and the exchange itself once the office publishes it.
+        queries = (
+            Review.objects.queries()
+            .order_by("created_at", "pk")
+            .prefetch_related(
+                Prefetch("messages", queryset=ReviewMessage.objects.select_related("organisation"))
+            )
+        )
         published_updates = (
             ProgressUpdate.objects.published()
             .select_related("organisation")
-            .prefetch_related("evidence")
+            .prefetch_related(
+                "evidence", Prefetch("reviews", queryset=queries, to_attr="public_queries")
+            )
             .order_by("-as_of", "-published_at")
         )
         return (
@@ -184,9 +201,11 @@ class CommitmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         commitment = self.object
+        children = list(commitment.children.all())
         return super().get_context_data(
             revisions=[u for u in commitment.published_updates if u.new_target_date],
             stale_days=settings.TRACKER_STALE_DAYS,
+            rollup=roll_up(children) if children else None,
             **kwargs,
         )
 
@@ -202,6 +221,16 @@ class ReplyDetailView(DetailView):
             "proposal__co_organisations",
             Prefetch("commitments", queryset=Commitment.objects.public().order_by("position")),
         )
+
+    def get_context_data(self, **kwargs):
+        # The letter's commitments, each with the sub-targets the bureau split it into.
+        commitments = list(self.object.commitments.all())
+        children = defaultdict(list)
+        for commitment in commitments:
+            if commitment.parent_id:
+                children[commitment.parent_id].append(commitment)
+        tree = [(c, children[c.pk]) for c in commitments if c.parent_id is None]
+        return super().get_context_data(commitment_tree=tree, **kwargs)
 
 
 class OrganisationDetailView(DetailView):
@@ -224,6 +253,7 @@ class OrganisationDetailView(DetailView):
             status_rows=tally.status_rows(),
             attention=attention,
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN, commitments),
+            rounds=Rehandling.objects.for_organisation(self.object).counts(),
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
         )
@@ -244,6 +274,7 @@ class MethodologyView(TemplateView):
         return super().get_context_data(
             statuses=statuses,
             categories=Reply.Category.choices,
+            csv_columns=column_descriptions(),
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
         )

@@ -10,7 +10,7 @@ from django.views import View
 from .. import workflow
 from ..forms import RatingForm
 from ..models import Reply, SatisfactionRating
-from ..permissions import WorkspaceMixin, can_rate_replies
+from ..permissions import WorkspaceMixin, can_rate_replies, can_rate_reply
 
 
 class RateReplyView(WorkspaceMixin, View):
@@ -22,6 +22,8 @@ class RateReplyView(WorkspaceMixin, View):
         reply = get_object_or_404(
             Reply.objects.select_related("proposal__session", "organisation"), pk=self.kwargs["pk"]
         )
+        if not can_rate_reply(self.request.user, reply):
+            raise PermissionDenied(_("Committee members rate replies."))
         rating = SatisfactionRating.objects.filter(reply=reply, member=self.request.user).first()
         return reply, rating
 

@@ -31,6 +31,7 @@ from ..permissions import (
     update_actions,
     works_on_update,
 )
+from .threads import query_threads
 
 EVIDENCE_PREFIX = "evidence"
 # nginx's internal location for MEDIA_ROOT (deploy/nginx/tracker.conf), for
@@ -101,7 +102,9 @@ def save_update(request, form, evidence):
         form.add_error(None, error.messages)
         return render_update_form(request, form, evidence)
     if submit:
-        messages.success(request, _("The update was submitted to the office for publication."))
+        messages.success(
+            request, _("The update was submitted to the office for review before publication.")
+        )
     else:
         messages.success(request, _("The draft was saved. Submit it when it is ready."))
     return redirect("workspace:update", pk=update.pk)
@@ -153,7 +156,7 @@ class UpdateEditView(WorkspaceMixin, View):
         return save_update(request, form, evidence)
 
 
-def render_update_detail(request, update, *, status=200, conflict=False, **forms):
+def render_update_detail(request, update, *, status=200, conflict=False, bound_query=None, **forms):
     user = request.user
     commitment = update.commitment
     own_review = None
@@ -172,6 +175,7 @@ def render_update_detail(request, update, *, status=200, conflict=False, **forms
         ),
         "return_form": ReturnForm(initial={"update_version": update.version}),
         "review_form": ReviewForm(instance=own_review),
+        "threads": query_threads(user, update, bound=bound_query),
         **forms,
     }
     return render(request, "commitments/progressupdate_detail.html", context, status=status)
@@ -197,7 +201,9 @@ class UpdateSubmitView(WorkspaceMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("workspace:update_edit", pk=pk)
-        messages.success(request, _("The update was submitted to the office for publication."))
+        messages.success(
+            request, _("The update was submitted to the office for review before publication.")
+        )
         return redirect("workspace:update", pk=pk)
 
 

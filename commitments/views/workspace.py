@@ -6,7 +6,18 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +32,7 @@ from ..models import (
     Evidence,
     Follow,
     ProgressUpdate,
+    Proposal,
     Rehandling,
     Reply,
     Review,
@@ -30,14 +42,14 @@ from ..permissions import (
     WorkspaceMixin,
     can_correct_commitment,
     can_correct_reply,
-    can_rate_replies,
+    can_rate_reply,
+    can_split_commitment,
     can_write_update,
     update_actions,
 )
 
 # How many items each section of the home page lists; its count says how many there are.
 SECTION_SIZE = 10
-DOUBTFUL_VERDICTS = (Review.Verdict.QUERIED, Review.Verdict.NEEDS_MORE)
 
 
 @dataclass
@@ -52,9 +64,22 @@ class Section:
     more_url: str = ""
     count: int = 0
 
+    # Listed before the rest (a member's own proposals): `queryset` must include these rows.
+    first: object = None
+
     @cached_property
     def items(self):
-        return list(self.queryset[:SECTION_SIZE]) if self.count else []
+        if not self.count:
+            return []
+        if self.first is None:
+            return list(self.queryset[:SECTION_SIZE])
+        # Two short queries rather than one ORDER BY over a CASE, which could use no index and
+        # would sort every row before the first ten.
+        items = list(self.first[:SECTION_SIZE])
+        if len(items) < SECTION_SIZE:
+            others = self.queryset.exclude(pk__in=self.first.values("pk"))
+            items += others[: SECTION_SIZE - len(items)]
+        return items
 
 
 def count_sections(sections):
@@ -88,11 +113,17 @@ class HomeView(WorkspaceMixin, TemplateView):
         user = self.request.user
         commitments = Commitment.objects.select_related("reply__proposal", "lead_organisation")
         updates = ProgressUpdate.objects.select_related("commitment", "organisation", "author")
-        rehandlings = Rehandling.objects.open().select_related("proposal__session")
+        rehandlings = Rehandling.objects.open().select_related("proposal__session", "rating")
+        queries = (
+            Review.objects.unresolved()
+            .filter(update__state=ProgressUpdate.State.PUBLISHED)
+            .select_related("update__commitment", "update__organisation", "member")
+        )
         if user.is_bureau_staff:
             commitments = commitments.for_organisation(user.organisation)
             updates = updates.filter(organisation=user.organisation)
             rehandlings = rehandlings.for_organisation(user.organisation)
+            queries = queries.filter(update__organisation=user.organisation)
 
         def commitment_section(key, title, queryset, empty):
             return Section(
@@ -107,8 +138,10 @@ class HomeView(WorkspaceMixin, TemplateView):
         def update_section(key, title, queryset, empty):
             return Section(key, title, queryset, "commitments/_workspace_updates.html", empty)
 
+        def query_section(key, title, queryset, empty):
+            return Section(key, title, queryset, "commitments/_workspace_queries.html", empty)
+
         state = ProgressUpdate.State
-        queried = Review.objects.filter(update=OuterRef("pk"), verdict__in=DOUBTFUL_VERDICTS)
         due_days = settings.TRACKER_DUE_SOON_DAYS
         watch = [
             commitment_section(
@@ -121,7 +154,13 @@ class HomeView(WorkspaceMixin, TemplateView):
                 "stale",
                 _("Not updated for %(days)d days") % {"days": settings.TRACKER_STALE_DAYS},
                 commitments.stale().order_by(LAST_ACTIVITY, "pk"),
-                _("Everything has a recent published update."),
+                # Counted from creation for a commitment never published: say so, rather than
+                # claim recent updates that may not exist.
+                _(
+                    "No commitment has waited %(days)d days or more for a published update "
+                    "(counted from its creation until its first one)."
+                )
+                % {"days": settings.TRACKER_STALE_DAYS},
             ),
             commitment_section(
                 "due_soon",
@@ -137,12 +176,21 @@ class HomeView(WorkspaceMixin, TemplateView):
             "commitments/_workspace_rehandlings.html",
             _("No proposal is being handled again."),
         )
-        doubted = update_section(
-            "queried",
-            _("Queried by committee members"),
-            updates.filter(state=state.PUBLISHED).filter(Exists(queried)).order_by("-published_at"),
-            _("No published update is queried."),
-        )
+        if user.is_bureau_staff:
+            doubted = query_section(
+                "queried",
+                _("Queries awaiting our answer"),
+                queries.awaiting_answer().order_by("created_at"),
+                _("No query is waiting for our answer."),
+            )
+        else:
+            doubted = query_section(
+                "queried",
+                _("Queries from committee members"),
+                # Those still waiting for the bureau first, the oldest first.
+                queries.order_by(F("answered_at").asc(nulls_first=True), "created_at"),
+                _("No query is open."),
+            )
         submitted = updates.filter(state=state.SUBMITTED).order_by("submitted_at")
         returned = updates.filter(state=state.RETURNED).order_by("-updated_at")
 
@@ -191,21 +239,38 @@ class HomeView(WorkspaceMixin, TemplateView):
         else:
             mine = Review.objects.filter(update=OuterRef("pk"), member=user)
             rated = SatisfactionRating.objects.filter(reply=OuterRef("pk"), member=user)
+            # The member's own proposals first (Proposal.objects.proposed_by).
+            own = Proposal.objects.proposed_by(user)
+            to_review = (
+                updates.filter(state=state.PUBLISHED)
+                .exclude(Exists(mine))
+                .order_by("-published_at")
+            )
+            own_replies_first = Case(When(proposal__in=own, then=Value(0)), default=Value(1))
             sections = [
-                update_section(
+                Section(
                     "awaiting_review",
                     _("Published updates awaiting my review"),
-                    updates.filter(state=state.PUBLISHED)
-                    .exclude(Exists(mine))
-                    .order_by("-published_at"),
+                    to_review,
+                    "commitments/_workspace_updates.html",
                     _("I have reviewed every published update."),
+                    first=to_review.filter(commitment__reply__proposal__in=own),
+                ),
+                query_section(
+                    "my_queries",
+                    _("My queries"),
+                    queries.filter(member=user).order_by(
+                        F("answered_at").desc(nulls_last=True), "-created_at"
+                    ),
+                    _("I have no open query."),
                 ),
                 Section(
                     "to_rate",
                     _("Replies awaiting my rating"),
                     Reply.objects.exclude(Exists(rated))
                     .select_related("proposal__session", "organisation")
-                    .defer("full_text"),
+                    .defer("full_text")
+                    .order_by(own_replies_first, "-round", "-reply_date", "-pk"),
                     "commitments/_workspace_replies.html",
                     _("I have rated every reply."),
                 ),
@@ -262,7 +327,7 @@ class CommitmentDetailView(WorkspaceMixin, DetailView):
 
     template_name = "commitments/workspace_commitment_detail.html"
     queryset = Commitment.objects.select_related(
-        "reply__proposal__session", "reply__organisation", "lead_organisation"
+        "reply__proposal__session", "reply__organisation", "lead_organisation", "parent"
     )
 
     def get_context_data(self, **kwargs):
@@ -285,13 +350,15 @@ class CommitmentDetailView(WorkspaceMixin, DetailView):
             can_write=can_write_update(user, commitment),
             can_correct=can_correct_commitment(user, commitment),
             can_correct_reply=can_correct_reply(user, commitment.reply),
-            can_rate=can_rate_replies(user),
+            can_rate=can_rate_reply(user, commitment.reply),
+            can_split=can_split_commitment(user, commitment),
+            children=commitment.children.order_by("position"),
             **kwargs,
         )
 
 
 class FollowView(LoginRequiredMixin, View):
-    """Anyone signed in may follow a commitment: an email arrives when its status changes."""
+    """Anyone signed in may follow a commitment: an email arrives with every published update."""
 
     def post(self, request, pk):
         commitment = get_object_or_404(Commitment, pk=pk)
@@ -302,7 +369,7 @@ class FollowView(LoginRequiredMixin, View):
             Follow.objects.get_or_create(user=request.user, commitment=commitment)
             messages.success(
                 request,
-                _("You follow this commitment: an email will tell you when its status changes."),
+                _("You follow this commitment: an email will tell you of every published update."),
             )
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(

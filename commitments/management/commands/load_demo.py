@@ -16,7 +16,8 @@ SEED_LETTER = Path(settings.BASE_DIR) / "sample_data" / "reply-xinwu-2024-20.txt
 DEMO_USERS = [
     ("staff", User.Role.STAFF, "xinwu-industry", "徐明"),
     ("office", User.Role.OFFICE, "cppcc-office", "陈督办"),
-    ("member", User.Role.MEMBER, None, "林委员"),
+    # The demo letter's proposer, so that the member's own proposal comes first in the workspace.
+    ("member", User.Role.MEMBER, None, "袁伟"),
 ]
 
 
