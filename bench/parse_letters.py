@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/parse_letters.py [repetitions]
 
-Target: at least 500 letters/second.
+Target: at least 500 letters/second. Then the share of fields read right on the real letters
+in ../shared/letters-real (bench/real_letters.py; target 97%), when that folder is there.
 """
 
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from real_letters import default_folder, score  # noqa: E402  (bench/ is the script's folder)
 
 from commitments.letters import parse_letter  # noqa: E402
 
@@ -31,6 +34,11 @@ def main() -> None:
         f"{repetitions} letters: {repetitions / cpu:.0f} letters/second of CPU time "
         f"({repetitions / elapsed:.0f}/s wall clock, {cpu:.2f} s CPU, {elapsed:.2f} s wall)"
     )
+    folder = default_folder()
+    if (folder / "expected.json").exists():
+        print(score(folder).line(f"real letters ({folder})"))
+    else:
+        print(f"real letters: none at {folder} (set LETTERS_REAL to score them)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from django.forms.boundfield import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .forms_rehandling import RehandlingField, RehandlingMixin
+from .forms_signer import SignerCheckForm
 from .letters import LetterFileError, extract_text
 from .models import Organisation, Proposal, Reply
 
@@ -36,7 +38,8 @@ class LetterTextField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-class LetterSourceForm(forms.Form):
+class LetterSourceForm(RehandlingMixin, forms.Form):
+    rehandling = RehandlingField()
     text = LetterTextField(
         label=_("Paste the text of the letter"),
         required=False,
@@ -47,13 +50,13 @@ class LetterSourceForm(forms.Form):
     file = forms.FileField(
         label=_("Or upload a file"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "A .txt file (UTF-8 or GB18030) or a Word .docx file, at most %(size)s."
+            "A .txt file (UTF-8 or GB18030), a Word .docx file or a text PDF, at most %(size)s."
         ) % {"size": filesizeformat(settings.TRACKER_MAX_UPLOAD_BYTES)}
 
     def clean_file(self):
@@ -125,7 +128,7 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReplyPreviewForm(forms.Form):
+class ReplyPreviewForm(RehandlingMixin, SignerCheckForm):
     """The proposal and reply fields as read from the letter, for the importer to correct."""
 
     bound_field_class = WarnedBoundField
@@ -197,14 +200,17 @@ class ReplyPreviewForm(forms.Form):
     )
     # Carried from step to step in the page itself: app servers keep no state between requests.
     full_text = LetterTextField(strip=False, widget=forms.Textarea(attrs={"hidden": True}))
+    rehandling = RehandlingField()
 
     def __init__(self, *args, user, letter_warnings=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_rehandling_proposal()
         # Bureau staff import for their own organisation only (DESIGN rule 4).
         self.organisation_forced = None if user.is_office else user.organisation
         if self.organisation_forced:
             del self.fields["organisation"]
             del self.fields["organisation_name"]
+        self.ask_about_signer(self.organisation_forced)
         self.letter_warnings = {}
         # Warnings that concern no field shown here are listed above the form.
         self.other_warnings = []
@@ -237,6 +243,7 @@ class ReplyPreviewForm(forms.Form):
             kind=letter.get("kind") or Proposal.Kind.PROPOSAL,
             proposers=letter.get("proposers") or [],
             organisation_name=name,
+            letter_organisation=name,
             organisation=Organisation.objects.filter(Q(name=name) | Q(short_name=name)).first()
             if name
             else None,
@@ -301,8 +308,29 @@ class LetterItemForm(forms.Form):
         self.row_warnings = []
 
 
-def _item_formset(kind, heading, row_label):
-    formset_class = forms.formset_factory(LetterItemForm, extra=2, can_order=True, can_delete=True)
+class CommitmentItemForm(LetterItemForm):
+    """A commitment also has the due date the letter states, beside the words it came from."""
+
+    target_date = forms.DateField(
+        label=_("Due by"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Saved as the original target date; blank if the letter states none."),
+    )
+    target_phrase = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+    def item(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "text": data["text"],
+            "target_date": data["target_date"],
+            "target_phrase": data["target_phrase"],
+        }
+
+
+def _item_formset(kind, heading, row_label, form=LetterItemForm):
+    formset_class = forms.formset_factory(form, extra=2, can_order=True, can_delete=True)
 
     class LetterItemFormSet(formset_class):
         template_heading = heading
@@ -324,7 +352,9 @@ def _item_formset(kind, heading, row_label):
         def items(self) -> list[dict]:
             """The rows kept, in the order chosen, as the parser's {"title", "text"} items."""
             return [
-                {"title": form.cleaned_data["title"], "text": form.cleaned_data["text"]}
+                form.item()
+                if hasattr(form, "item")
+                else {"title": form.cleaned_data["title"], "text": form.cleaned_data["text"]}
                 for form in self.ordered_forms
             ]
 
@@ -347,7 +377,9 @@ def _item_formset(kind, heading, row_label):
 
 
 MeasureFormSet = _item_formset("measures", _("Measures taken"), _("Measure"))
-CommitmentFormSet = _item_formset("commitments", _("Commitments"), _("Commitment"))
+CommitmentFormSet = _item_formset(
+    "commitments", _("Commitments"), _("Commitment"), CommitmentItemForm
+)
 
 
 def warning_summary(form, *formsets) -> list[dict]:

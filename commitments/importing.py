@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from .data_version import bump_data_version
 from .letters import read_heading
-from .models import Commitment, Measure, Organisation, Proposal, Reply, Session, User
-from .permissions import can_correct_reply, can_import_for, require
+from .models import Commitment, Measure, Organisation, Proposal, Rehandling, Reply, Session, User
+from .notifications import notify
+from .permissions import can_correct_reply, can_import_for, can_reply_to_rehandling, require
 
 
 class LetterImportError(Exception):
@@ -66,13 +67,20 @@ def reply_import(
     source_url: str = "",
     update: bool = False,
     by: User | None = None,
+    rehandling: Rehandling | None = None,
 ) -> Reply:
     """Save a parsed letter (the parser's JSON shape) as proposal, reply, measures, commitments.
 
     `by` is the person importing, whose rights permissions.py checks; None is the server's
     operator running `import_reply`. Raises DuplicateReply when the letter was imported before
-    and `update` is false.
+    and `update` is false. With `rehandling`, the letter is that round's reply: filed under its
+    proposal and round, whatever the letter says of the proposal.
     """
+    if rehandling is not None and by is not None:
+        require(
+            can_reply_to_rehandling(by, rehandling),
+            _("Only the bureaus handling the proposal reply to its re-handling."),
+        )
     if organisation is None:
         if not letter.get("organisation"):
             raise LetterImportError(_("The letter does not say which organisation replied."))
@@ -99,14 +107,18 @@ def reply_import(
     number = letter.get("number") or ""
     lookup = {"session": session, "kind": kind}
     lookup.update({"number": number} if number else {"number": "", "title": letter["title"]})
-    proposal, _created = Proposal.objects.get_or_create(
-        **lookup,
-        defaults={
-            "title": letter["title"],
-            "proposers": letter.get("proposers") or [],
-            "lead_organisation": organisation,
-        },
-    )
+    if rehandling is not None:
+        proposal, reply_round = rehandling.proposal, rehandling.round
+    else:
+        reply_round = 1
+        proposal, _created = Proposal.objects.get_or_create(
+            **lookup,
+            defaults={
+                "title": letter["title"],
+                "proposers": letter.get("proposers") or [],
+                "lead_organisation": organisation,
+            },
+        )
 
     index_number = letter.get("index_number") or ""
     # Locked, as are its commitments below (in position order, after the reply, as every other
@@ -117,14 +129,15 @@ def reply_import(
     if index_number:
         existing = replies.filter(index_number=index_number).first()
     existing = (
-        existing or replies.filter(proposal=proposal, organisation=organisation, round=1).first()
+        existing
+        or replies.filter(proposal=proposal, organisation=organisation, round=reply_round).first()
     )
     if existing and not update:
         raise DuplicateReply(existing)
     if existing and by is not None:
         require(can_correct_reply(by, existing), _("This reply belongs to another organisation."))
 
-    reply = existing or Reply(proposal=proposal, organisation=organisation, round=1)
+    reply = existing or Reply(proposal=proposal, organisation=organisation, round=reply_round)
     reply.document_number = letter.get("document_number") or ""
     reply.index_number = index_number
     reply.signer = letter.get("signer") or ""
@@ -146,6 +159,9 @@ def reply_import(
     )
     bump_data_version()  # bulk_create sends no post_save
     _save_commitments(reply, letter.get("commitments") or [], organisation)
+    if existing is None:
+        # The proposers hear of a new reply (a corrected import is not news).
+        notify("reply_filed", reply.pk)
     return reply
 
 
@@ -157,6 +173,10 @@ def _save_commitments(reply, items, organisation):
         )
         commitment.title = (item.get("title") or item["text"][:60])[:300]
         commitment.promised_text = item["text"]
+        # The due date the letter states is set once; a later import never moves it (a revised
+        # date goes through a progress update).
+        if commitment.original_target_date is None:
+            commitment.original_target_date = _date(item.get("target_date"))
         commitment.save()
     for leftover in existing.values():
         if leftover.updates.exists():

@@ -39,6 +39,8 @@ LETTER_FILES = sorted(LETTERS.glob("*.txt"))
 HOLDOUT_FILES = sorted((LETTERS / "holdout").glob("*.txt"))
 HOLDOUT2_FILES = sorted((LETTERS / "holdout2").glob("*.txt"))
 HOLDOUT3_FILES = sorted((LETTERS / "holdout3").glob("*.txt"))
+# The fourth round: the shapes of letter-shapes.md's later sections, written from the text alone.
+HOLDOUT4_FILES = sorted((LETTERS / "holdout4").glob("*.txt"))
 
 
 def read_letter(path: Path) -> str:
@@ -66,9 +68,13 @@ def assert_schema(result: dict) -> None:
     for key in ("measures", "commitments"):
         assert isinstance(result[key], list)
         for entry in result[key]:
-            assert set(entry) == {"title", "text"}
+            extra = {"target_date", "target_phrase"} if key == "commitments" else set()
+            assert set(entry) == {"title", "text"} | extra
             assert isinstance(entry["title"], str) and isinstance(entry["text"], str)
             assert entry["text"]
+    for entry in result["commitments"]:
+        due = entry["target_date"]
+        assert due is None or (re.fullmatch(r"\d{4}-\d{2}-\d{2}", due) and entry["target_phrase"])
     assert isinstance(result["warnings"], list)
     for warning in result["warnings"]:
         # Each warning names its field so the import preview can show it beside that field.
@@ -135,7 +141,7 @@ def test_seed_letter_list_introduction_is_not_a_commitment():
 
 @pytest.mark.parametrize(
     "path",
-    LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES,
+    LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES + HOLDOUT4_FILES,
     ids=lambda p: str(p.relative_to(LETTERS).with_suffix("")),
 )
 def test_letter_parses_to_its_expected_fields(path):
@@ -152,8 +158,8 @@ def test_letter_parses_to_its_expected_fields(path):
 
 def test_there_is_a_test_letter_for_every_shape():
     assert len(LETTER_FILES) >= 22 and len(HOLDOUT_FILES) >= 20 and len(HOLDOUT2_FILES) >= 16
-    assert len(HOLDOUT3_FILES) >= 10
-    all_files = LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES
+    assert len(HOLDOUT3_FILES) >= 10 and len(HOLDOUT4_FILES) >= 10
+    all_files = LETTER_FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES + HOLDOUT4_FILES
     assert all(path.with_suffix(".json").exists() for path in all_files)
 
 

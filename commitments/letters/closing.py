@@ -30,6 +30,9 @@ _ORG_SUFFIX = re.compile(
 )
 _STAMP = re.compile(r"[(（][ ]*(?:盖章|印章|章)[ ]*[)）]")
 _DATE_TAIL = re.compile(r"[\d〇○零一二三四五六七八九十 年月日./-]{3,24}$")
+_ORG_BEFORE_CONTACT = re.compile(
+    r"([\u4e00-\u9fff()（）]{2,30}?)(?:[ ]{2,}|[ ]*(?=联系|电话|经办|承办人))"
+)
 _MULTI_ORG = re.compile(r"[ ]{2,}|[ ]*[、,，][ ]*")
 
 
@@ -141,6 +144,13 @@ def find_signature(doc: Document, lines: list[Line], last_prose: int) -> Signatu
             # Joint replies list several bodies, the lead one first.
             signature.other_organisations = len(org_lines) - 1
             org_offsets = (org_lines[0], 0, len(org_lines[0].text))
+    if not org_offsets:
+        # 舞钢市教育体育局  联系电话:… under the date: the body is named with its contact line.
+        for following in lines[pos + 1 : pos + 3]:
+            head = _ORG_BEFORE_CONTACT.match(following.text)
+            if head and _ORG_SUFFIX.search(head.group(1)) and _org_like(head.group(1)):
+                org_offsets = (following, 0, len(head.group(1)))
+                break
     if org_offsets:
         org_line, start, end = org_offsets
         text = _STAMP.sub(lambda m: " " * len(m.group(0)), org_line.text[start:end])

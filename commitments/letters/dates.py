@@ -89,9 +89,21 @@ def find_date(text: str) -> tuple[str | None, re.Match | None]:
 
 
 def compact_date(text: str) -> str | None:
-    """A date run together as eight digits (20221108) when they form a real date."""
-    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip())
-    return _iso(*(int(part) for part in match.groups())) if match else None
+    """A date whose separators the website lost (20221108, 2024619, 2023 614, 202285) when
+    exactly one reading of the digits after the year is a real date."""
+    digits = re.sub(r"[ ./-]", "", text.strip())
+    match = re.fullmatch(r"((?:19|20)\d{2})(\d{2,4})", digits)
+    if not match:
+        return None
+    year, rest = int(match.group(1)), match.group(2)
+    readings = {
+        iso
+        for cut in range(1, len(rest))
+        if len(rest[:cut]) <= 2
+        and len(rest[cut:]) <= 2
+        and (iso := _iso(year, int(rest[:cut]), int(rest[cut:])))
+    }
+    return readings.pop() if len(readings) == 1 else None
 
 
 def looks_like_date(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Letters as uploaded files: .txt (UTF-8 or GB18030) and .docx."""
+"""Letters as uploaded files: .txt (UTF-8 or GB18030), .docx and text .pdf."""
 
 from __future__ import annotations
 
@@ -29,10 +29,14 @@ def extract_text(data: bytes, filename: str) -> str:
     if suffix == ".docx":
         _check_docx_size(data)
         return _docx_text(data)
+    if suffix == ".pdf":
+        from .pdf import pdf_text  # pypdf is loaded only when a PDF comes
+
+        return pdf_text(data)
     if suffix in (".doc", ".wps"):
         raise LetterFileError(f"不支持旧版 Word 格式（{suffix}），请另存为 .docx 或 .txt 后上传")
     kind = suffix or filename or "无扩展名"
-    raise LetterFileError(f"不支持的文件类型“{kind}”，请上传 .txt 或 .docx 文件")
+    raise LetterFileError(f"不支持的文件类型“{kind}”，请上传 .txt、.docx 或 .pdf 文件")
 
 
 def _decode_text(data: bytes) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .copies import strip_glosses
 from .metadata import is_label_line, read_labelled
 from .normalise import Document, Joined, Line
 from .page import mark_page_furniture
@@ -16,12 +17,22 @@ _HEADING_END = re.compile(r"(?:答复|复函|回复|答复函|办理情况|意�
 _HEADING_START = re.compile(r"对|关于|答复")
 
 # 第20号提案 · 20号建议 · 第046号 · 来信号 (a letter outside the session: no number)
+# Numbers are digits, sometimes with letters before them (DH123, JY100012050700) or a part
+# after a hyphen (04-1); a list prefix such as 004(1). before the heading is no number.
+_NUM = r"(?:[A-Z]{1,4}[ ]?)?\d{1,14}(?:-\d{1,3})?"
 _NUMBER_DOC = re.compile(
-    r"(?<![\d〕】\]])(?:第[ ]*)?(?P<num>\d{1,5}|来信)[ ]*号[ ]*(?:的[ ]*)?(?:代表|委员|政协|人大)?"
-    r"(?P<doc>提案|建议|议案|意见)"
+    rf"(?<![\dA-Z〕】\]-])(?:第[ ]*)?(?P<num>{_NUM}|来信)[ ]*号[ ]*(?:的[ ]*)?"
+    r"(?:代表|委员|政协|人大)?(?P<doc>提案|建议|议案|意见)"
 )
-_NUMBER_LABEL = re.compile(r"(?:提案|建议)(?:编)?号[ ]*[:：][ ]*(?P<num>\d{1,5})")
-_NUMBER_AFTER_SESSION = re.compile(r"会议[ ]*(?:第[ ]*)?(?P<num>\d{1,5}|来信)[ ]*号")
+_NUMBER_LABEL = re.compile(
+    r"(?:提案|建议|议案)(?:编)?号[ ]*[:：][ ]*(?:第[ ]*)?(?P<num>\d{1,5})|"
+    r"(?:提案|建议|议案)编号[ ]*[:：]?[ ]*(?:第[ ]*)?(?P<labelled>[A-Z]{0,4}\d{1,14}(?:-\d{1,3})?)"
+)
+_NUMBER_AFTER_SESSION = re.compile(
+    rf"会议[ ]*(?:第[ ]*)?(?P<num>{_NUM}|来信)[ ]*号|"
+    # 您在…会议上提出的第18号“关于…”: the number stands before the quoted title.
+    r"提出的?[ ]*第[ ]*(?P<proposed>\d{1,5})[ ]*号"
+)
 _NUMBER_BRACKETED = re.compile(r"[(（][ ]*(?:第[ ]*)?(?P<num>\d{1,5})[ ]*号[ ]*[)）]")
 _LETTER_NUMBER = re.compile(r"来信[ ]*号|来信(?:提案|建议)")
 
@@ -80,7 +91,7 @@ def read_heading(text: str) -> str | None:
     over two lines, as written; else the heading its disclosure table gives (标题:…); None when
     the page has neither. Never raises."""
     try:
-        doc = Document(text if isinstance(text, str) else "")
+        doc = Document(strip_glosses(text) if isinstance(text, str) else "")
         mark_page_furniture(doc)
         lines = [ln for ln in doc.lines if not ln.link and not is_label_line(ln)]
         start = letter_start(doc, lines, find_salutation(doc, lines).line)
@@ -139,7 +150,9 @@ def find_number(texts: list[Joined]) -> Number | None:
         for joined in texts:
             match = pattern.search(joined.text)
             if match:
-                num = match.group("num")
+                groups = match.groupdict()
+                num = groups.get("num") or groups.get("labelled") or groups.get("proposed")
+                num = num.replace(" ", "")
                 doc_word = match.groupdict().get("doc")
                 if num == "来信":
                     return Number(None, doc_word, letter=True)

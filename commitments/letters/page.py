@@ -25,6 +25,7 @@ _WIDGET = (
 _SEP = r"[\s【】\[\]|()<>:：/·•]*"
 _SHORT_DEBRIS = re.compile(rf"{_SEP}{_WIDGET}(?:{_SEP}{_WIDGET})*{_SEP}")
 _ASCII_ONLY = re.compile(r"[A-Za-z\s.:/_-]+")
+_CLASS_MARK = re.compile(r"[ ]*[A-D][ ]*")  # a bare "A" line is the reply's class
 
 
 def mark_page_furniture(doc: Document) -> None:
@@ -37,5 +38,31 @@ def mark_page_furniture(doc: Document) -> None:
             line.debris = True
         elif _SHORT_DEBRIS.fullmatch(text):
             line.debris = True
-        elif _ASCII_ONLY.fullmatch(text):
+        elif _ASCII_ONLY.fullmatch(text) and not _CLASS_MARK.fullmatch(text):
             line.debris = True
+    _mark_second_copy(doc)
+
+
+def _mark_second_copy(doc: Document) -> None:
+    """A letter printed twice on its page is read once: the second copy is never read.
+
+    A copy is a run of at least three identical lines, one of them a paragraph, that starts
+    again further down; a heading or a title repeated on its own is no copy."""
+    first_seen: dict[str, int] = {}
+    lines = doc.lines
+    for j, line in enumerate(lines):
+        i = first_seen.setdefault(line.text, j)
+        if i == j or line.debris or len(line.text) < 4:
+            continue
+        run = 0
+        while j + run < len(lines) and i + run < j and lines[i + run].text == lines[j + run].text:
+            run += 1
+        texts = [lines[j + k].text for k in range(run)]
+        if run >= 3 and any(len(text) >= 40 for text in texts):
+            start, back = j, i
+            # Lines just before both copies that match too (a repeated heading) go with it.
+            while back > 0 and start - 1 > back and lines[start - 1].text == lines[back - 1].text:
+                start, back = start - 1, back - 1
+            for later in lines[start:]:
+                later.link = later.debris = True
+            return

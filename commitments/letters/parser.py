@@ -6,7 +6,8 @@ import re
 
 from . import closing, heading, metadata, salutation
 from .body import BodyReader
-from .dates import find_date
+from .copies import split_run_on, strip_glosses
+from .deadlines import find_deadline
 from .lists import Para
 from .normalise import Document, Joined, Line, normalise
 from .page import mark_page_furniture
@@ -14,7 +15,8 @@ from .prose import OPENING
 
 _LABEL_NAMES = {"written_date": "成文日期", "generated_date": "生成日期"}
 _ORG_BEFORE_ABOUT = re.compile(
-    r"^([\u4e00-\u9fff()（）]{2,30}?(?:局|委|办|院|厅|中心|政府|办事处|公司))关于"
+    r"^(?:[·•●■◆*\-][ ]*)?([\u4e00-\u9fff()（）]{2,30}?"
+    r"(?:局|委员会|委|办|院|厅|中心|政府|办事处|公司|集团))(?:关于|对)"
 )
 _ENDS_SENTENCE = re.compile(r"[。！？!?”\"》)）…]$|此复|答复|函告")
 
@@ -47,7 +49,7 @@ def parse_letter(text: str) -> dict:
     elif not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
-        return _LetterParser(text).parse()
+        return _LetterParser(split_run_on(strip_glosses(text))).parse()
     except Exception as exc:  # a parser bug must not break an import: report it instead
         result = empty_result()
         result["warnings"].append(f"[kind] 解析时出错（{type(exc).__name__}），请人工录入")
@@ -113,6 +115,8 @@ class _LetterParser:
 
     def _read_header(self) -> None:
         doc, result, fields = self.doc, self.result, self.fields
+        consumed = {f.line for fields_of_key in fields.values() for f in fields_of_key}
+        self.bare_names, self.bare_dates = metadata.bare_values(doc, self.header, consumed)
         texts = heading.heading_texts(doc, self.header)
         opening_texts = [Joined(doc, [line]) for line in self.opening]
         # 内容概述 / 标题 values: the heading of a page that has no heading line.
@@ -148,6 +152,10 @@ class _LetterParser:
                     break
         if result["title"] is None:
             self.warn("[title] 未找到提案标题")
+        elif result["kind"] is None and re.search(r"(?:提案|建议|议案)$", result["title"]):
+            # Nothing else said which: the title's own last word does (…的提案 / …的议案).
+            result["kind"] = "proposal" if result["title"].endswith("提案") else "suggestion"
+            self.warnings.remove("[kind] 无法判断是政协提案还是人大建议")
         header_marks = [ln for ln in self.header if not ln.debris]
         result["index_number"] = metadata.find_index_number(doc, fields, self.header)
         result["document_number"] = metadata.find_document_number(
@@ -162,27 +170,20 @@ class _LetterParser:
         published = metadata.first_date(fields, "published_date", "page_date")
         if published:
             result["published_date"] = published[0]
-        else:
-            bare = []
-            consumed = {f.line for fields_of_key in fields.values() for f in fields_of_key}
-            for line in self.header:
-                if line.index in consumed:
-                    continue
-                value = line.text.lstrip("·•●-* ")
-                iso, match = find_date(value)
-                if match and match.group(0) == value.strip():
-                    bare.append(value)
-            if bare:
-                self.warn(
-                    f"[published_date] 页面上有未标注的日期（{bare[0]}），无法确定是否为公开日期"
-                )
+        elif self.bare_dates:
+            self.warn(
+                f"[published_date] 页面上有未标注的日期（{self.bare_dates[0][1]}），"
+                "无法确定是否为公开日期"
+            )
 
     def _read_people(self, number: heading.Number | None, session: str | None) -> None:
         result, salute = self.result, self.salute
         if not salute.names:
             salute = salutation.names_in_text(self.doc, self.header + self.opening)
-        result["proposers"] = salute.names
-        if not salute.names:
+        # 领衔人:甲 / 附议人:乙、丙 (or 建议人:甲): every name, the lead first.
+        listed = salutation.names_in_fields(self.doc, self.fields.get("proposer", []))
+        result["proposers"] = salute.names + [n for n in listed if n not in salute.names]
+        if not result["proposers"]:
             self.warn("[proposers] 未找到提案人姓名")
         elif salute.more:
             self.warn("[proposers] 称谓中有“等”，还有未列出姓名的提案人")
@@ -218,25 +219,11 @@ class _LetterParser:
         elif signature.organisation and signature.odd_name:
             self.warn(f"[organisation] 落款“{signature.organisation}”不像单位名称，请核对")
         if not signature.organisation:
-            publisher = self.fields.get("publisher")
-            about = next(
-                (
-                    m
-                    for ln in self.header
-                    if not ln.debris and (m := _ORG_BEFORE_ABOUT.match(ln.text))
-                ),
-                None,
-            )
-            if publisher:
-                field = publisher[0]
-                name = result["organisation"] = doc.orig(field.start, field.end)
-                self.warn(f"[organisation] 未找到落款单位，已使用发布机构“{name}”")
-            elif about:
-                line = next(ln for ln in self.header if ln.text == about.string)
-                name = result["organisation"] = doc.orig(line.start, line.start + about.end(1))
-                self.warn(f"[organisation] 未找到落款单位，已使用标题中的“{name}”")
-            else:
-                self.warn("[organisation] 未找到落款单位")
+            self._organisation_from_page()
+        written = metadata.first_date(self.fields, "written_date", "generated_date")
+        if signature.date_text and written:
+            # A garbled signature date is only a guess; the page's own 成文日期 is not.
+            signature.date = None
         if signature.date:
             result["reply_date"] = signature.date
             if signature.date_text:
@@ -245,18 +232,49 @@ class _LetterParser:
                     f"已读作 {signature.date}，请核对"
                 )
         else:
-            fallback = metadata.first_date(self.fields, "written_date", "generated_date")
+            fallback = written
             if signature.date_text:
                 message = f"[reply_date] 落款日期“{signature.date_text}”无法识别"
             else:
                 message = "[reply_date] 未找到落款日期"
+            # Unlabelled dates stand in only for a missing signature date, not a garbled one.
+            bare = [iso for iso, _ in self.bare_dates if iso and not signature.date_text]
             if fallback:
                 result["reply_date"] = fallback[0]
                 message += f"，已使用公开信息中的{_LABEL_NAMES[fallback[1]]} {fallback[0]}"
+            elif bare:
+                result["reply_date"] = bare[0]
+                message += f"，已使用页面上未标注的日期 {bare[0]}"
             else:
                 message += "，公开信息中也没有成文日期"
             self.warn(message)
         result["contact"] = closing.find_contact(doc, self.after)
+
+    def _organisation_from_page(self) -> None:
+        """No signature names the replier: the heading does (某局关于…的答复), else a page field
+        that names a body and not the website (主办单位, 发布机构, 来源), else a bare bullet."""
+        doc, result = self.doc, self.result
+        about = next(
+            (m for ln in self.header if not ln.debris and (m := _ORG_BEFORE_ABOUT.match(ln.text))),
+            None,
+        )
+        if about:
+            line = next(ln for ln in self.header if ln.text == about.string)
+            start = line.start + about.start(1)
+            name = result["organisation"] = doc.orig(start, line.start + about.end(1))
+            self.warn(f"[organisation] 未找到落款单位，已使用标题中的“{name}”")
+            return
+        for key, label in (("replier", "主办单位"), ("publisher", "发布机构")):
+            name = metadata.organisation_field(doc, self.fields, key)
+            if name:
+                result["organisation"] = name
+                self.warn(f"[organisation] 未找到落款单位，已使用{label}“{name}”")
+                return
+        if self.bare_names:
+            name = result["organisation"] = self.bare_names[0]
+            self.warn(f"[organisation] 未找到落款单位，已使用页面信息中的“{name}”")
+            return
+        self.warn("[organisation] 未找到落款单位")
 
     # -- body: measures and commitments ----------------------------------------------------------
 
@@ -287,9 +305,15 @@ class _LetterParser:
         result["measures"] = [
             entry.as_dict() for _, entry in sorted(reader.measures, key=lambda x: x[0])
         ]
-        result["commitments"] = [
-            entry.as_dict() for _, entry in sorted(reader.commitments, key=lambda x: x[0])
-        ]
+        # Relative deadlines (明年, 三年内) count from the reply date.
+        reply_date = result["reply_date"] or result["published_date"]
+        result["commitments"] = []
+        for _, entry in sorted(reader.commitments, key=lambda x: x[0]):
+            deadline = find_deadline(entry.text, reply_date)
+            item = entry.as_dict()
+            item["target_date"] = deadline.date.isoformat() if deadline and deadline.date else None
+            item["target_phrase"] = deadline.phrase if deadline else None
+            result["commitments"].append(item)
         truncated = (
             paras
             and signature.date_line is None

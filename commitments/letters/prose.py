@@ -22,24 +22,32 @@ STRONG_FLAG = re.compile(
     rf"^[ ]*(?:{_PROMISER}[ ]*)?"  # 我局下一步将…
     r"(?:下一步|下步|下一阶段|下阶段|今后|接下来|未来(?:[一二三四五两几\d]+年|[ ,，]))"
 )
+# When a promise is due, said before the subject: 秋季将协同…, 年内我局将…
+_WHEN = (
+    r"(?:(?:今年|明年|后年|年内|年底前?|近期|[春夏秋冬]季|[上下]半年|\d{4}年(?:\d{1,2}月)?"
+    r"(?:底|前|内|起)?)[ ,，]*)"
+)
+_EXPECTED_BY = r"预计.{0,12}(?:\d{4}年|年底|年内|月底|\d{1,2}月|[上中下]旬)"
 _FUTURE = re.compile(
-    rf"^[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_PROMISER})?[ ,，]*(?:还|也|仍|亦|并)?"
+    rf"^[ ]*(?:{_LEAD_WORDS}[ ,，]*)?{_WHEN}?(?:{_PROMISER})?[ ,，]*(?:还|也|仍|亦|并)?"
     r"(?:将|拟|计划|力争|争取(?:在|于|到|年内|年底|早日|尽快|\d{4})|准备|会继续|会进一步|"
-    r"预计.{0,12}(?:\d{4}年|年底|年内|月底))"
+    rf"{_EXPECTED_BY})"
 )
 # In the title of a list, a short lead-in naming the next steps (下一步工作计划:, 今后打算).
 FLAG_IN_INTRO = re.compile(r"下一步|下步|下阶段|下一阶段|今后|接下来|打算|计划|将从|将重点|将着力")
 _DATED_FUTURE = re.compile(
     rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)?(?:{_PROMISER})?[ ,，]*(?:还|也|仍|亦|并)?"
-    r"(?:将于|将在\d|计划|拟于|拟在|力争|争取(?:在|于|到)|预计.{0,12}(?:\d{4}年|年底|年内|月底))"
+    rf"(?:将于|将在\d|计划|拟于|拟在|力争|争取(?:在|于|到)|{_EXPECTED_BY})"
 )
 _CONDITIONAL = re.compile(
     r"待[^。;；]{1,40}?后[ ,，]*(?:[^。;；]{0,12}?)(?:将|立即|及时|马上|尽快|再)"
 )
 _BOILERPLATE = re.compile(
     r"感谢|关心|关注和支持|支持和关注|宝贵意见|欢迎|多提|沟通联系|保持联系|加强联系|一如既往|"
-    r"继续关注|监督指导"
+    r"继续关注|监督指导|予以理解|谅解|^[ ]*(?:敬请|恳请)"
 )
+# A clause that reports work under way or done is no promise, even after 并 or 同时.
+_UNDER_WAY = re.compile(r"[ ]*(?:并|同时|目前)?[ ,，]*(?:正在|已经|已)")
 
 OPENING = re.compile(
     r"收悉|收到|答复如下|现答复|现将.{0,30}(?:答复|函复|报告)|函复如下|回复如下|现就.{0,20}答复"
@@ -54,7 +62,8 @@ PROCESS = re.compile(
     r"(?:与|向|同)(?:您|委员|代表)|高度重视|认真研究|专题研究|"
     r"(?:召开|组织)[^。]{0,10}(?:专题|办理|协调|研究)[^。]{0,4}会|"
     r"向[^。]{0,10}领导[^。]{0,4}汇报|(?:分管|主要)领导[^。]{0,12}(?:研究|部署|批示|督办|牵头)|"
-    r"明确[^。,，]{0,4}(?:责任|承办|经办)(?:科室|人(?!员)|处室)|办理方案|办理工作"
+    r"明确[^。,，]{0,4}(?:责任|承办|经办)(?:科室|人(?!员)|处室)|办理方案|办理工作|"
+    r"答复(?:函|意见)?已经|审签"
 )
 _PROCESS_STRICT = re.compile(
     r"(?:与|向|同)(?:您|委员|代表|提案人)|面商|(?:收到|接到)[^。]{0,12}(?:提案|建议)后|"
@@ -92,6 +101,7 @@ _CONDITION_CLAUSE = re.compile(
 _AWAIT = re.compile(r"待[^,，。]{1,30}?后[ ,，]*")
 _TITLE_LEAD = re.compile(
     rf"[ ]*(?:{_LEAD_WORDS}[ ,，]*)*(?:工作中[ ,，]*)?"
+    rf"(?:{_WHEN}(?=(?:{_PROMISER})?[ ,，]*(?:还|也|仍|并)?将))?"
     rf"(?:{_SUBJECT}|(?:{_GOVERNMENT})(?=[ ,，]*(?:还|也|仍|并)?将))?[ ,，]*"
     rf"(?:{_LEAD_WORDS}[ ,，]*)?"
     r"(?:还将|也将|仍将|并将|将|还|也|要|并)?[ ,，]*"
@@ -102,7 +112,8 @@ _DISPOSAL = re.compile(
 )
 # Clauses that only say when or where: 近年来, 2023年, 今年以来, 截至目前.
 _TIME_CLAUSE = re.compile(
-    r"^(?:近年来|近几年|近年|今年以来|去年以来|年初以来|目前|当前|与此同时|截至目前|截至\S{0,12}|\d{4}年(?:以来|\d{1,2}月)?(?:\d{1,2}日)?"
+    r"^(?:近年来|近几年|近年|今年以来|去年以来|年初以来|目前|当前|与此同时|截至目前|截至\S{0,12}|"
+    r"(?:\d{4}年|今年|去年|本年)(?:以来|\d{1,2}月(?:份|初|底|[上中下]旬)?)?(?:\d{1,2}日)?"
     r"|今年|去年|[上下]半年|同时|此外|另外|其中|为此|对此|经研究|经认真研究|在此基础上)$|"
     r"^经.{0,10}(?:调查|研究|核实|调研|了解|协商|查|论证|评估)$|"
     r"^(?:\d{4}年|今年|明年|年内|年底|近期|[上下]半年).{0,10}(?:起|前|底|内|以来|期间|后|时)$"
@@ -275,7 +286,11 @@ def promises(text: str, level: int) -> list[tuple[int, int]]:
                 span_start = intro.end()  # 将重点抓好三项工作:加强…;完善…: the items follow
             for piece in _clauses(text, span_start, span_end):
                 piece_text = text[piece[0] : piece[1]]
-                if _BOILERPLATE.search(piece_text) or len(piece_text.strip(" ,，。;；")) < 4:
+                if (
+                    _BOILERPLATE.search(piece_text)
+                    or len(piece_text.strip(" ,，。;；")) < 4
+                    or _UNDER_WAY.match(piece_text)
+                ):
                     continue
                 spans.append(_trim(text, piece))
     return spans

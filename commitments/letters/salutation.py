@@ -10,14 +10,22 @@ from .normalise import Document, Joined, Line
 _HAN = r"\u4e00-\u9fff"
 _NAME = rf"(?:[{_HAN}]{{1,6}}·[{_HAN}]{{1,10}}|[{_HAN}]{{2,4}})"
 _SEP = r"[ ]*[、,，/ ][ ]*"
-_ROLE = r"委员|代表"
+_ROLE = r"(?:人大|政协)?(?:委员|代表)"
 # A two-character name is often typeset with a space: 袁  伟委员.
 _SPACED_NAME = rf"[{_HAN}][ ]{{1,3}}[{_HAN}]"
 _SALUTATION = re.compile(
-    rf"^(?:致[ ]*)?(?:尊敬的[ ]*)?"
+    rf"^(?:致[ ]*)?(?:尊敬的?[ ]*)?"
     rf"(?P<names>{_SPACED_NAME}|{_NAME}(?:[ ]*(?:{_ROLE}))?(?:{_SEP}{_NAME}(?:[ ]*(?:{_ROLE}))?)*)"
     rf"[ ]*(?P<more>等(?:[\d一二三四五六七八九十]+(?:位|名))?)?[ ]*(?P<role>{_ROLE})(?:们|同志)?"
     r"[ ]*(?:[:：,，]|您好[:：!！,，]?|$)"
+)
+# A proposal filed by a body rather than by named people: 某某镇代表团, 民盟某市委员会, 县工商联.
+_PARTY = r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|中共|共青团"
+_GROUP = re.compile(
+    rf"^(?:致[ ]*)?(?:尊敬的?[ ]*)?(?P<names>(?:[{_HAN}]{{1,16}}?(?:代表团|代表组|界别|小组)|"
+    rf"(?:{_PARTY})[{_HAN}]{{0,14}}?(?:委员会|委|支部|总支)|[{_HAN}]{{0,12}}?(?:工商联|"
+    rf"工商业联合会|妇联|妇女联合会|总工会|科协|侨联|台联|青联|团委)))"
+    r"[ ]*(?:[:：,，]|您好|你们好|$)"
 )
 # 对张三委员提出的… / 关于李四等代表所提… in a heading or the opening sentence.
 _NAMED_IN_TEXT = re.compile(
@@ -81,7 +89,16 @@ def find_salutation(doc: Document, lines: list[Line]) -> Salutation:
         more = bool(match.group("more")) or match.group("names").endswith("等")
         rest = match.end()
         rest_start = line.start + rest if rest < len(line.text) else None
-        return Salutation(names, more, match.group("role"), line, rest_start)
+        return Salutation(names, more, match.group("role")[-2:], line, rest_start)
+    for line in lines:
+        match = _GROUP.match(line.text) if not line.debris and len(line.text) <= 400 else None
+        if match and "提案委" not in match.group("names"):
+            start = line.start + match.start("names")
+            name = doc.orig(start, start + len(match.group("names")))
+            role = "代表" if re.search("代表", match.group("names")) else "委员"
+            rest = match.end()
+            rest_start = line.start + rest if rest < len(line.text) else None
+            return Salutation([name], False, role, line, rest_start)
     return Salutation()
 
 
@@ -91,8 +108,24 @@ def names_in_text(doc: Document, lines: list[Line]) -> Salutation:
         match = _NAMED_IN_TEXT.search(line.text)
         if match and not _NOT_NAMES.search(match.group("names")):
             names = _split_names(doc, line.start + match.start("names"), match.group("names"))
-            return Salutation(names, bool(match.group("more")), match.group("role"), line)
+            return Salutation(names, bool(match.group("more")), match.group("role")[-2:], line)
     return Salutation()
+
+
+def names_in_fields(doc: Document, fields) -> list[str]:
+    """Names listed in 领衔人 / 附议人 / 建议人 fields, in page order."""
+    names: list[str] = []
+    for listed in fields:
+        if listed.debris:
+            continue
+        for match in _NAME_TOKEN.finditer(listed.value):
+            chunk = _ROLE_AFTER.sub("", match.group(0)).removesuffix("等")
+            if re.fullmatch(_NAME, chunk) and not _NOT_NAMES.search(chunk):
+                start = listed.start + match.start()
+                name = doc.orig(start, start + len(chunk))
+                if name not in names:
+                    names.append(name)
+    return names
 
 
 def _bracketed(text: str, start: int, opening: str, closing: str) -> int | None:

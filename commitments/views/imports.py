@@ -5,6 +5,7 @@ The letter's text travels with the preview form; nothing is kept on the server b
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from ..forms_import import (
 )
 from ..importing import DuplicateReply, LetterImportError, reply_import
 from ..letters import parse_letter
-from ..permissions import can_correct_reply, can_import
+from ..permissions import can_correct_reply, can_import, can_reply_to_rehandling
 
 
 class ImporterRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -41,23 +42,43 @@ def _preview_context(form, measures, commitments, **extra):
     }
 
 
+def checked_rehandling(user, rehandling):
+    """The re-handling round a reply is filed for, if this user may reply to it (else 403)."""
+    if rehandling is not None and not can_reply_to_rehandling(user, rehandling):
+        raise PermissionDenied(
+            _("Only the bureaus handling the proposal reply to its re-handling.")
+        )
+    return rehandling
+
+
 class ImportView(ImporterRequiredMixin, View):
-    """Step 1: the letter's text, pasted or uploaded; a valid letter gets its preview."""
+    """Step 1: the letter's text, pasted or uploaded; a valid letter gets its preview.
+
+    From a re-handling round (`?rehandling=<id>`) the letter is that round's reply.
+    """
 
     def get(self, request):
-        return render(request, "commitments/import_form.html", {"form": LetterSourceForm()})
+        form = LetterSourceForm(initial={"rehandling": request.GET.get("rehandling")})
+        rehandling = checked_rehandling(request.user, form.rehandling_given())
+        context = {"form": form, "rehandling": rehandling}
+        return render(request, "commitments/import_form.html", context)
 
     def post(self, request):
         source = LetterSourceForm(request.POST, request.FILES)
         if not source.is_valid():
-            return render(request, "commitments/import_form.html", {"form": source})
+            context = {"form": source, "rehandling": source.rehandling_given()}
+            return render(request, "commitments/import_form.html", context)
+        rehandling = checked_rehandling(request.user, source.cleaned_data["rehandling"])
         full_text = source.cleaned_data["letter_text"]
         letter = parse_letter(full_text)
         warnings = warnings_by_key(letter.get("warnings") or [])
         form = ReplyPreviewForm(
             user=request.user,
             letter_warnings=warnings,
-            initial=ReplyPreviewForm.initial_from_letter(letter, full_text),
+            initial={
+                **ReplyPreviewForm.initial_from_letter(letter, full_text),
+                "rehandling": rehandling,
+            },
         )
         measures = MeasureFormSet(initial=letter.get("measures") or [], letter_warnings=warnings)
         commitments = CommitmentFormSet(
@@ -67,7 +88,7 @@ class ImportView(ImporterRequiredMixin, View):
         return render(request, "commitments/import_preview.html", context)
 
 
-def _save(*, letter, full_text, organisation, source_url, user, update):
+def _save(*, letter, full_text, organisation, source_url, user, update, rehandling=None):
     """Save the letter; replacing an earlier import only if asked and allowed."""
     try:
         return reply_import(
@@ -76,6 +97,7 @@ def _save(*, letter, full_text, organisation, source_url, user, update):
             organisation=organisation,
             source_url=source_url,
             by=user,
+            rehandling=rehandling,
         )
     except DuplicateReply as duplicate:
         if not update:
@@ -91,6 +113,7 @@ def _save(*, letter, full_text, organisation, source_url, user, update):
             source_url=source_url,
             update=True,
             by=user,
+            rehandling=rehandling,
         )
 
 
@@ -122,6 +145,7 @@ class ImportSaveView(ImporterRequiredMixin, View):
                     source_url=form.cleaned_data["source_url"],
                     user=request.user,
                     update="update" in request.POST,
+                    rehandling=checked_rehandling(request.user, form.cleaned_data["rehandling"]),
                 )
         except DuplicateReply as duplicate:
             context["duplicate"] = duplicate.reply

@@ -28,7 +28,9 @@ class Command(BaseCommand):
             if key in ("measures", "commitments"):
                 self.stdout.write(f"{key}:")
                 for position, item in enumerate(value, start=1):
-                    self.stdout.write(f"  {position}. {item['title']}")
+                    due = f"  (due {item['target_date']}: {item['target_phrase']})"
+                    due = due if item.get("target_phrase") else ""
+                    self.stdout.write(f"  {position}. {item['title']}{due}")
             else:
                 self.stdout.write(f"{key}: {value}")
 
