@@ -3,6 +3,8 @@
 Only published updates appear (DESIGN rule 1); the newest come first, by publication time.
 """
 
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,6 +14,19 @@ from django.utils.translation import gettext as _
 from .models import Commitment, ProgressUpdate
 
 ITEMS_PER_FEED = 50
+# The `updated` date of a feed with no entry yet: any fixed date will do.
+NOTHING_PUBLISHED_YET = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class StableAtom1Feed(Atom1Feed):
+    """Django's Atom feed, except that a feed without entries is not `updated` at the moment of
+    asking: then it would change every second, and a feed reader polling a commitment nothing
+    has been published on yet would never get its 304 (conditional.py)."""
+
+    def latest_post_date(self):
+        if not self.items:
+            return NOTHING_PUBLISHED_YET
+        return super().latest_post_date()
 
 
 def published_updates():
@@ -25,7 +40,7 @@ def published_updates():
 
 
 class PublishedUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     description_template = "commitments/feeds/update_description.html"
 
     def title(self):

@@ -1,9 +1,12 @@
 """A per-worker cache of whole responses, keyed by the data versions (data_version.py).
 
-`PageCacheMiddleware` comes first in settings.MIDDLEWARE, so that a stored page is answered
-before any other middleware runs: with the rest of the stack in the way, a cached page reached
-well under half of the throughput of a bare Django view. What it stores is the final response,
-with every header the other middleware added, and it replays it byte for byte.
+`PageCacheMiddleware` comes before every middleware that does real work, so that a stored page
+is answered before they run: with the rest of the stack in the way, a cached page reached well
+under half of the throughput of a bare Django view. Only three cheap ones come first, as they
+must hold for stored pages too: the CORS header (cors.py), 304 for a client that holds the page
+(conditional.py) and the per-client limits (throttling.py). What it stores is the final
+response, with every header the other middleware added (compressed for clients that accept
+gzip, with its ETag), and it replays it byte for byte.
 
 Pages are stored for GET and HEAD, keyed by the data versions (read once per request, or on
 PostgreSQL watched through LISTEN/NOTIFY: version_watcher.py), the local date (overdue flips at
@@ -18,6 +21,13 @@ TRACKER_PAGE_CACHE_SECONDS (the stale flag and "3 hours ago" move with the clock
   ever goes back to the browser it was made for; before a stored page is served the session is
   checked as AuthenticationMiddleware would (still valid, same user, password unchanged, no
   messages waiting).
+
+When the database cannot be reached (reading the versions fails), the pages stored for the last
+versions this process saw are served, expired or not: a page a minute old is a better answer than
+none. Anything else goes on down the stack, whose views then fail and answer 503 (outage.py).
+Stored pages carry the ETag and Cache-Control that conditional.py gave them when they were made,
+so a page answered from here and one rendered afresh for the same content agree, and
+conditional.py's 304 works on both.
 
 The query is keyed as the page reads it: each parameter with its values, names in alphabetical
 order. A page is looked up and stored only when it knows every parameter of the address (its
@@ -47,7 +57,9 @@ from django.contrib.auth import (
 )
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
@@ -59,8 +71,11 @@ from .version_watcher import watcher
 CACHEABLE_METHODS = {"GET", "HEAD"}
 # A page bigger than this share of the cache would push out everything else.
 LARGEST_SHARE = 4
+# Once the versions could not be read, stored pages are served without asking again for this
+# long: a database that hangs rather than refuses would hold each request for its timeout.
+UNREACHABLE_PAUSE_SECONDS = 1.0
 # Query parameters that views read from request.GET themselves, beside their filters and pages.
-READ_BY_VIEW = {"workspace:commitments": {"q", "show"}}
+READ_BY_VIEW = {"workspace:commitments": {"q", "show"}, "sitemap-section": {"p"}}
 PAGINATION_PARAMETERS = (
     "page_query_param",
     "page_size_query_param",
@@ -68,6 +83,26 @@ PAGINATION_PARAMETERS = (
     "limit_query_param",
     "offset_query_param",
 )
+
+
+def public_paths() -> re.Pattern:
+    """Addresses that show every anonymous visitor the same thing: the public pages in each
+    language, the API, the feeds, and what crawlers read (robots.txt, the sitemaps)."""
+    languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    return re.compile(
+        rf"/(?:{languages})/(?!workspace/)|/api/v1/|/feeds/|/robots\.txt$|/sitemap[-\w]*\.xml$"
+    )
+
+
+def variant_values(header_names, meta) -> tuple:
+    """The request's values of the headers a page varies on. Accept-Encoding counts only as
+    whether gzip is accepted (GZipMiddleware's own test), not the many ways clients spell it."""
+    return tuple(
+        bool(re_accepts_gzip.search(meta.get(name, "")))
+        if name == "HTTP_ACCEPT_ENCODING"
+        else meta.get(name, "")
+        for name in header_names
+    )
 
 
 @dataclass
@@ -128,15 +163,15 @@ class PageStore:
                     self._drop(key)
             self._versions = versions
 
-    def get(self, key, meta) -> StoredPage | None:
+    def get(self, key, meta, *, expired_too=False) -> StoredPage | None:
         with self._lock:
             variants = self._addresses.get(key)
             if variants is None:
                 return None
             self._addresses.move_to_end(key)
-            values = tuple(meta.get(name, "") for name in variants.header_names)
+            values = variant_values(variants.header_names, meta)
             page = variants.pages.get(values)
-            if page is not None and page.expires <= time.monotonic():
+            if page is not None and page.expires <= time.monotonic() and not expired_too:
                 del variants.pages[values]
                 variants.size -= page.size
                 self.size -= page.size
@@ -146,7 +181,7 @@ class PageStore:
     def put(self, key, header_names, meta, page: StoredPage, max_bytes: int):
         if page.size * LARGEST_SHARE > max_bytes:
             return
-        values = tuple(meta.get(name, "") for name in header_names)
+        values = variant_values(header_names, meta)
         with self._lock:
             variants = self._addresses.get(key)
             if variants is None or variants.header_names != header_names:
@@ -215,13 +250,14 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-        shared = rf"/(?:{languages})/(?!workspace/)|/api/v1/|/feeds/"
+        shared = public_paths().pattern
         self.anonymous_paths = re.compile(rf"(?:{shared})")
         self.admin_changelists = re.compile(r"/admin/commitments/[a-z]+/$")
         self.signed_in_paths = re.compile(
             rf"(?:{shared}|/(?:{languages})/workspace/|{self.admin_changelists.pattern})"
         )
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        self.unreachable_until = 0.0
 
     def __call__(self, request):
         if not settings.TRACKER_PAGE_CACHE or request.method not in CACHEABLE_METHODS:
@@ -241,7 +277,17 @@ class PageCacheMiddleware:
         query = self.query_key(request, language)
         if query is None:
             return self.get_response(request)
-        versions = watcher.current()
+        reachable = time.monotonic() >= self.unreachable_until
+        if reachable:
+            try:
+                versions = watcher.current()
+            except DatabaseError:
+                reachable = False
+                self.unreachable_until = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
+        if not reachable:
+            # The database is down or restarting: what was stored for the versions last seen is
+            # still the newest this process knows of.
+            versions = watcher.last_seen()
         if versions is None:
             return self.get_response(request)
         pages.note_versions(versions)
@@ -257,7 +303,7 @@ class PageCacheMiddleware:
             session_key,
             cookies.get(settings.CSRF_COOKIE_NAME, "") if session_key else "",
         )
-        page = pages.get(key, request.META)
+        page = pages.get(key, request.META, expired_too=not reachable)
         if page is not None and (not session_key or self.signed_in_as(session_key, page.user_id)):
             return page.response()
         response = self.get_response(request)
@@ -312,6 +358,13 @@ class PageCacheMiddleware:
         pages.put(key, header_names, request.META, page, settings.TRACKER_PAGE_CACHE_BYTES)
 
     def signed_in_as(self, session_key, user_id) -> bool:
+        try:
+            return self.session_signs_in(session_key, user_id)
+        except DatabaseError:
+            # No session can be checked while the database is down: the stack answers (503).
+            return False
+
+    def session_signs_in(self, session_key, user_id) -> bool:
         """Whether the session still signs in `user_id`, checked as django.contrib.auth.get_user
         does but without its side effects (anything unusual falls through to the real stack)."""
         session = self.session_store(session_key)

@@ -45,6 +45,7 @@ class DataVersionWatcher:
         self._lock = threading.Lock()
         self._pid = None
         self._known = dict.fromkeys(SCOPES, 0)  # the newest value seen of each scope
+        self._last_seen = None  # what current() last answered
         self._next_attempt = 0.0
         self._reset()
 
@@ -57,7 +58,19 @@ class DataVersionWatcher:
         self._awaiting_result = False  # the server's answer to our NOTIFY is still to be read
 
     def current(self) -> tuple[int, int] | None:
-        """The public and workspace versions; None when unknown (the page is not cached)."""
+        """The public and workspace versions; None when unknown (the page is not cached).
+
+        Raises DatabaseError when they cannot be read (the database is down)."""
+        versions = self._current()
+        if versions is not None:
+            self._last_seen = versions
+        return versions
+
+    def last_seen(self) -> tuple[int, int] | None:
+        """The versions current() last answered: what the newest stored pages were made for."""
+        return self._last_seen
+
+    def _current(self):
         if settings.TRACKER_PAGE_CACHE_LISTEN and connections[self.using].vendor == "postgresql":
             with self._lock:
                 trusted = self._poll()
@@ -88,6 +101,7 @@ class DataVersionWatcher:
         with self._lock:
             self._close()
             self._known = dict.fromkeys(SCOPES, 0)
+            self._last_seen = None
             self._next_attempt = 0.0
 
     def _saw(self, scope, version):

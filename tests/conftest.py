@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from workspace_support import publish, submit
 
+from commitments import version_watcher
 from commitments.models import Commitment, Organisation, ProgressUpdate, Proposal, Reply, Session
 from commitments.roles import assign_role
 
@@ -31,6 +32,22 @@ def _no_page_cache(settings):
     # Each test's transaction rolls the data version back, so a page stored by one test could be
     # served to the next; test_page_cache.py turns the cache on with an empty store.
     settings.TRACKER_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def _forget_data_versions():
+    yield
+    # A test that committed (transaction=True) moved the versions this process saw, and the
+    # watcher never lets a version go back: the next test's database counts from 1 again.
+    version_watcher.watcher.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(settings):
+    # Tests call the API and the exports far faster than any client may; test_open_data.py
+    # sets limits of its own.
+    settings.TRACKER_THROTTLE_API_PER_MINUTE = 0
+    settings.TRACKER_THROTTLE_EXPORTS_PER_MINUTE = 0
 
 
 @pytest.fixture(autouse=True)

@@ -75,7 +75,9 @@ def world(publish_update, commitment):
     return {
         "pk": [commitment.pk, reply.pk, reply.proposal.pk, reply.proposal.session.pk, update.pk],
         "slug": [commitment.lead_organisation.slug],
+        "year": [reply.proposal.session.year],
         "format": ["json"],
+        "section": ["commitments"],
         # A password-reset link that is no longer valid still opens its page.
         "uidb64": ["MQ"],
         "token": ["set-password"],
