@@ -210,6 +210,33 @@ def test_publishes_workspace_edits_and_an_import_run_together_without_deadlock(
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
+def test_locking_a_commitment_as_the_publish_form_does_leaves_its_reply_alone(commitment):
+    # The importer holds the reply and then takes its commitments: a publish that held its
+    # commitment and then waited for the reply deadlocked with it (found by bench/soak.py).
+    reply_held, release = threading.Event(), threading.Event()
+
+    def importer():
+        with transaction.atomic():
+            list(Reply.objects.select_for_update().filter(pk=commitment.reply_id))
+            reply_held.set()
+            release.wait(THREAD_SECONDS)
+        connections.close_all()
+
+    holder = threading.Thread(target=importer)
+    holder.start()
+    try:
+        assert reply_held.wait(THREAD_SECONDS)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            commitment.lock_version(commitment.version)  # the publish form's version check
+    finally:
+        release.set()
+        holder.join(THREAD_SECONDS)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_an_import_does_not_put_back_a_status_published_while_it_ran(
     django_user_model, office_user, monkeypatch
 ):

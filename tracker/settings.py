@@ -5,6 +5,7 @@ developer's machine (SQLite in the project folder, debug off unless asked for).
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "axes",
     "django_filters",
     "rest_framework",
@@ -102,11 +104,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that a stored page skips all the rest (commitments/page_cache.py).
+    # Before anything that answers: CORS on every answer of the API and the feeds, 304s for
+    # clients that hold the page already, per-client limits on the API and the exports. All
+    # three are a few comparisons unless they answer (commitments/cors.py, conditional.py,
+    # throttling.py).
+    "commitments.cors.OpenDataCorsMiddleware",
+    "commitments.conditional.ConditionalGetMiddleware",
+    "commitments.throttling.ClientThrottleMiddleware",
+    # Then the page cache, so that a stored page skips all the rest (commitments/page_cache.py).
     "commitments.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below the page cache, so that stored pages are kept compressed and tagged: compression of
+    # what anonymous visitors share (never signed-in pages: BREACH), then ETag and Cache-Control.
+    "commitments.compression.SharedResponseGZipMiddleware",
+    "commitments.conditional.CachingHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,8 +222,37 @@ STORAGES = {
 }
 # Serve static files straight from the app folders when collectstatic has not run (make run).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
+# Files browsers ask for at the root of the site (/favicon.ico), served as static files are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Evidence files on S3-compatible object storage (MinIO, Ceph, a cloud's) rather than in
+# MEDIA_ROOT, for app servers without a shared disk. Needs `pip install "django-storages[s3]"`,
+# which requirements.txt leaves out; the credentials it reads itself (AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY). Files stay private: the application serves each one after checking
+# who may see it, never by a public bucket address.
+TRACKER_MEDIA_STORAGE = os.environ.get("TRACKER_MEDIA_STORAGE", "filesystem")
+if TRACKER_MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            'TRACKER_MEDIA_STORAGE=s3 needs django-storages: pip install "django-storages[s3]"'
+        )
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("TRACKER_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+elif TRACKER_MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"TRACKER_MEDIA_STORAGE must be filesystem or s3, not {TRACKER_MEDIA_STORAGE!r}"
+    )
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -264,6 +306,10 @@ TRACKER_STALE_DAYS = env_int("TRACKER_STALE_DAYS", 90)
 TRACKER_DUE_SOON_DAYS = env_int("TRACKER_DUE_SOON_DAYS", 30)
 TRACKER_MAX_UPLOAD_BYTES = env_int("TRACKER_MAX_UPLOAD_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = TRACKER_MAX_UPLOAD_BYTES + 1024 * 1024
+# A batch of reply letters (many files, or one .zip): at most this many letters and megabytes.
+TRACKER_BATCH_MAX_LETTERS = env_int("TRACKER_BATCH_MAX_LETTERS", 200)
+TRACKER_BATCH_MAX_BYTES = env_int("TRACKER_BATCH_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = TRACKER_BATCH_MAX_LETTERS + 1
 # Days a bureau gets to reply again after a member rates the outcome 不满意.
 TRACKER_REHANDLING_DAYS = env_int("TRACKER_REHANDLING_DAYS", 30)
 # The page cache (commitments/page_cache.py): per worker process, in memory.
@@ -274,6 +320,18 @@ TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 60)
 # On PostgreSQL, learn of changes through LISTEN/NOTIFY (one more connection per worker) rather
 # than a query per request.
 TRACKER_PAGE_CACHE_LISTEN = env_bool("TRACKER_PAGE_CACHE_LISTEN", True)
+# Seconds a browser may show a public page, API answer or feed again without asking whether it
+# changed (0: it asks each time, with the page's ETag, and a publication shows at once), and
+# seconds a shared proxy may (conditional.py). Signed-in pages are never kept.
+TRACKER_BROWSER_CACHE_SECONDS = env_int("TRACKER_BROWSER_CACHE_SECONDS", 0)
+TRACKER_PROXY_CACHE_SECONDS = env_int("TRACKER_PROXY_CACHE_SECONDS", 60)
+# Requests per minute one client address may make to the API, and downloads of exports (CSV,
+# Excel); 0: no limit (commitments/throttling.py).
+TRACKER_THROTTLE_API_PER_MINUTE = env_int("TRACKER_THROTTLE_API_PER_MINUTE", 120)
+TRACKER_THROTTLE_EXPORTS_PER_MINUTE = env_int("TRACKER_THROTTLE_EXPORTS_PER_MINUTE", 10)
+# Reverse proxies in front of the application (nginx alone: 1): the client's address is then
+# read from X-Forwarded-For, as the outermost of them saw it. 0: the address of the connection.
+TRACKER_TRUSTED_PROXIES = env_int("TRACKER_TRUSTED_PROXIES", 0)
 # The address in links of emails sent outside a request (reminders, follow notices).
 TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # /healthz fails when a task (mail) has waited longer than this for the worker; 0: never.
