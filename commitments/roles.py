@@ -17,6 +17,7 @@ ROLE_PERMISSIONS = {
         "progressupdate": "view add change",
         "evidence": "view add change delete",
         "review": "view",
+        "reviewmessage": "view",
         "satisfactionrating": "view",
         "rehandling": "view add change",
         "follow": "view",
