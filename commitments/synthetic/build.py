@@ -27,6 +27,7 @@ from ..models import (
     User,
 )
 from ..roles import assign_role
+from ..search import commitment_grams
 from . import phrases, stories
 
 BATCH_SIZE = 2000
@@ -174,6 +175,9 @@ class Generator:
                 item.reply = reply
         Measure.objects.bulk_create([m for group in measures for m in group], batch_size=BATCH_SIZE)
         flat_commitments = [c for group in commitments for c in group]
+        for commitment in flat_commitments:
+            # bulk_create sends no post_save: the search bigrams are set here (search.py).
+            commitment.search_grams = commitment_grams(commitment, commitment.reply.proposal.title)
         Commitment.objects.bulk_create(flat_commitments, batch_size=BATCH_SIZE)
         self._write_co_organisations(flat_commitments)
         flat_stories = [s for group in stories_by_commitment for s in group]

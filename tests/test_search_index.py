@@ -1,0 +1,134 @@
+"""The bigram index serves Chinese substring search without changing a single result."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commitments.models import Commitment, Proposal, Reply, Session
+from commitments.search import term_grams, text_grams
+
+# Short alphabets, so that random terms often occur in random texts.
+CHINESE = "招商引资养老服务公交河道"
+LATIN = "abcAB Xy"
+TEXTS = [
+    "开展精准招商，强化龙头企业引领",
+    "年内新建公共停车位200个。",
+    "推进养老服务中心建设",
+    "Smart parking for Xinwu district",
+    "SMART Parking pilot; straße",
+    "河道整治与公交线路优化",
+    "招商引资招商",
+    "",
+]
+TERMS = [
+    "招商", "招", "商引资", "养老", "老服务中心建设", "公交", "200", "停车位2",
+    "smart", "Smart", "SMART", "parking", "PARKING pi", "xinwu", "ße", "a", "河道整治与公",
+    "找不到", "引领", "，强", "精准招商，强化",
+]  # fmt: skip
+
+
+def scan(term):
+    """What the search must return, computed without the database: the plain substring test."""
+    cased = term.lower() != term.upper()
+
+    def holds(text):
+        return term.upper() in text.upper() if cased else term in text
+
+    return {
+        commitment.pk
+        for commitment in Commitment.objects.select_related("reply__proposal")
+        if holds(commitment.title)
+        or holds(commitment.promised_text)
+        or holds(commitment.reply.proposal.title)
+    }
+
+
+def make_world(texts):
+    session = Session.objects.create(body="cppcc", name="测试会议", year=2024)
+    for index, text in enumerate(texts):
+        proposal = Proposal.objects.create(
+            session=session, number=str(index + 1), title=texts[-index - 1] or "无题"
+        )
+        reply = Reply.objects.create(
+            proposal=proposal, organisation=_bureau(), reply_date=datetime.date(2024, 6, 1)
+        )
+        Commitment.objects.create(
+            reply=reply,
+            position=1,
+            title=text[:10] or "空",
+            promised_text=text,
+            lead_organisation=_bureau(),
+        )
+
+
+def _bureau():
+    from commitments.models import Organisation
+
+    bureau, _created = Organisation.objects.get_or_create(
+        slug="search-bureau", defaults={"name": "检索测试局"}
+    )
+    return bureau
+
+
+def found(term):
+    return set(Commitment.objects.search(term).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", TERMS)
+def test_search_returns_exactly_what_a_scan_returns(term):
+    make_world(TEXTS)
+
+    assert found(term) == scan(term)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(st.text(alphabet=CHINESE + LATIN, max_size=30), min_size=1, max_size=6),
+    term=st.text(alphabet=CHINESE + LATIN, min_size=1, max_size=6),
+)
+def test_search_on_random_texts_matches_the_scan(texts, term):
+    Commitment.objects.all().delete()
+    Reply.objects.all().delete()
+    Proposal.objects.all().delete()
+    Session.objects.all().delete()
+    make_world(texts)
+
+    assert found(term) == scan(term)
+
+
+@pytest.mark.django_db
+def test_corrected_titles_and_renamed_proposals_are_found_by_their_new_words():
+    make_world(["推进养老服务中心建设"])
+    commitment = Commitment.objects.get()
+    commitment.title = "社区食堂"
+    commitment.promised_text = "新建社区食堂三处"
+    commitment.save()
+    proposal = commitment.reply.proposal
+    proposal.title = "关于发展银发经济的提案"
+    proposal.save()
+
+    assert found("食堂") == {commitment.pk}
+    assert found("银发") == {commitment.pk}
+    assert found("中心建") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index exists on PostgreSQL")
+@pytest.mark.django_db
+def test_a_two_character_term_is_narrowed_by_the_bigram_index():
+    sql = str(Commitment.objects.search("招商").query)
+
+    assert "search_grams" in sql
+
+
+def test_bigrams_fold_case_one_character_for_one():
+    assert text_grams("Ab招") == ["AB", "B招"]
+    assert term_grams("ß招") is None  # upper case of ß is longer: the scan decides
+    assert term_grams("招") is None
+    assert sorted(term_grams("招商引资")) == sorted(["招商", "商引", "引资"])
