@@ -25,6 +25,7 @@ from .models import (
     Organisation,
     ProgressUpdate,
     Proposal,
+    Proposer,
     Rehandling,
     Reply,
     Review,
@@ -33,7 +34,12 @@ from .models import (
     Session,
     User,
 )
-from .permissions import can_change_account, can_change_role, can_decide_updates
+from .permissions import (
+    can_change_account,
+    can_change_role,
+    can_decide_updates,
+    can_link_proposers,
+)
 from .roles import assign_role
 
 EDIT_CONFLICT = _(
@@ -177,9 +183,11 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["role", "organisation", "is_active"]
     list_select_related = ["organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Role"), {"fields": ["role", "organisation"]}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Role"), {"fields": ["role", "organisation", "filing_names"]}),
+    )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
-        (_("Role"), {"fields": ["role", "organisation"]}),
+        (_("Role"), {"fields": ["role", "organisation", "filing_names"]}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -456,6 +464,55 @@ class RehandlingAdmin(admin.ModelAdmin):
     list_select_related = ["proposal__session"]
     autocomplete_fields = ["proposal"]
     raw_id_fields = ["rating"]
+
+
+@admin.register(Proposer)
+class ProposerAdmin(admin.ModelAdmin):
+    """Which member a proposer's name stands for: the import proposes, the office confirms or
+    picks another (through `workflow.proposer_confirm`, which also makes the member follow)."""
+
+    list_display = ["name", "proposal", "member", "confirmed_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["proposal__session", "member"]
+    search_fields = ["name", "proposal__title", "member__username", "member__first_name"]
+    fields = ["proposal", "name", "member", "confirmed_at"]
+    readonly_fields = ["proposal", "name", "confirmed_at"]
+    actions = ["confirm_selected"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            kwargs["queryset"] = User.objects.filter(role=User.Role.MEMBER, is_active=True)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return can_link_proposers(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_link_proposers(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_link_proposers(request.user)
+
+    def has_add_permission(self, request):
+        return False  # links come from the proposal's names (the import), one per name
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_confirm_permission(self, request):
+        return can_link_proposers(request.user)
+
+    def save_model(self, request, obj, form, change):
+        workflow.proposer_confirm(link=obj, member=obj.member, by=request.user)
+
+    @admin.action(description=_("Confirm the proposed members"), permissions=["confirm"])
+    def confirm_selected(self, request, queryset):
+        confirmed = 0
+        for link in queryset.awaiting_confirmation().select_related("member"):
+            workflow.proposer_confirm(link=link, member=link.member, by=request.user)
+            confirmed += 1
+        self.message_user(request, _("%(count)d proposers confirmed.") % {"count": confirmed})
 
 
 @admin.register(Follow)

@@ -12,6 +12,9 @@ class CommitmentsConfig(AppConfig):
 
         connect_signals()
         search.connect_signals()
+        from . import last_visit
+
+        last_visit.connect_signals()
         # Replaces axes' own admin for failed sign-ins, which the admin has loaded by now; and
         # marks a signed-in session as seen (idle_sessions.py).
         from . import admin_signin, idle_sessions  # noqa: F401

@@ -13,6 +13,7 @@ from .letters import read_heading
 from .models import Commitment, Measure, Organisation, Proposal, Rehandling, Reply, Session, User
 from .notifications import notify
 from .permissions import can_correct_reply, can_import_for, can_reply_to_rehandling, require
+from .workflow import proposers_follow, proposers_match
 
 
 class LetterImportError(Exception):
@@ -159,6 +160,8 @@ def reply_import(
     )
     bump_data_version()  # bulk_create sends no post_save
     _save_commitments(reply, letter.get("commitments") or [], organisation)
+    proposers_match(proposal=proposal)
+    proposers_follow(proposal=proposal)
     if existing is None:
         # The proposers hear of a new reply (a corrected import is not news).
         notify("reply_filed", reply.pk)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     ProgressUpdate,
+    Proposer,
     Rehandling,
     Reply,
     Review,
@@ -333,9 +334,9 @@ class ReplyFiled:
         return Reply.objects.select_related("proposal", "organisation").filter(pk=pk).first()
 
     def audiences(self, reply):
-        members = _active(User.objects.filter(role=Role.MEMBER))
-        proposers = [member.pk for member in members if reply.proposal.is_proposed_by(member)]
-        return [("proposal_replied", User.objects.filter(pk__in=proposers).order_by("pk"))]
+        proposers = Proposer.objects.confirmed().filter(proposal=reply.proposal_id)
+        members = User.objects.filter(role=Role.MEMBER, pk__in=proposers.values("member"))
+        return [("proposal_replied", _active(members))]
 
     def notice(self, kind, reply):
         return Notice(

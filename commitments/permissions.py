@@ -87,8 +87,13 @@ def can_rate_replies(user) -> bool:
 
 
 def can_rate_reply(user, reply) -> bool:
-    """Who may rate this reply (issue 12 narrows it to the proposal's own proposers)."""
-    return can_rate_replies(user)
+    """Only the proposal's own proposers (confirmed links) rate its reply (满意度测评)."""
+    return can_rate_replies(user) and reply.proposal.is_proposed_by(user)
+
+
+def can_link_proposers(user) -> bool:
+    """The office confirms which member a proposer's name stands for."""
+    return user.is_authenticated and user.is_office
 
 
 def handles_proposal(user, proposal) -> bool:

@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Commitment,
+    Follow,
     ProgressUpdate,
     Proposal,
+    Proposer,
     Rehandling,
     Reply,
     Review,
@@ -41,6 +43,7 @@ from .permissions import (
     can_decide_updates,
     can_follow_up_query,
     can_import_for,
+    can_link_proposers,
     can_publish_query,
     can_rate_reply,
     can_review_update,
@@ -366,3 +369,49 @@ def record_correct(*, record: Reply | Commitment | Proposal, by: User, version: 
     require(_may_correct(by, record), _("You may correct only your organisation's records."))
     save()
     return record
+
+
+def member_candidates(name: str):
+    """Active members who file under this name (their `filing_names`, or their full name)."""
+    members = User.objects.filter(role=User.Role.MEMBER, is_active=True).order_by("pk")
+    return [m for m in members if name in (m.filing_names or []) or name == m.display_name()]
+
+
+@transaction.atomic
+def proposers_match(*, proposal: Proposal) -> list[Proposer]:
+    """One link per name as written; a name that exactly one member files under is proposed
+    as that member, for the office to confirm. Confirmed links are never changed here."""
+    links = []
+    for name in proposal.proposers or []:
+        link, _created = Proposer.objects.get_or_create(proposal=proposal, name=name)
+        if link.confirmed_at is None:
+            candidates = member_candidates(name)
+            link.member = candidates[0] if len(candidates) == 1 else None
+            link.save(update_fields=["member"])
+        links.append(link)
+    return links
+
+
+@transaction.atomic
+def proposer_confirm(*, link: Proposer, member: User, by: User) -> Proposer:
+    """The office confirms (or picks) the member a proposer's name stands for; the member
+    then rates the proposal's replies and follows its commitments."""
+    require(can_link_proposers(by), _("Only the office links proposers to members."))
+    if not (member.is_member and member.is_active):
+        raise PermissionDenied(_("Only an active committee member can be a proposer."))
+    link = Proposer.objects.select_for_update().get(pk=link.pk)
+    link.member, link.confirmed_at = member, timezone.now()
+    link.save(update_fields=["member", "confirmed_at"])
+    proposers_follow(proposal=link.proposal)
+    return link
+
+
+def proposers_follow(*, proposal: Proposal) -> None:
+    """Confirmed proposers follow every commitment of their proposal (email on publication)."""
+    links = Proposer.objects.confirmed().filter(proposal=proposal)
+    members = links.values_list("member", flat=True)
+    commitments = Commitment.objects.filter(reply__proposal=proposal).values_list("pk", flat=True)
+    Follow.objects.bulk_create(
+        [Follow(user_id=m, commitment_id=c) for m in set(members) for c in commitments],
+        ignore_conflicts=True,
+    )

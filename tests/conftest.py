@@ -226,10 +226,24 @@ def publish_update(make_update, office_user):
 
 @pytest.fixture
 def seed_reply(db):
-    """The demo reply letter (sample_data/reply-xinwu-2024-20.txt), imported by `load_demo`."""
+    """The demo reply letter (sample_data/reply-xinwu-2024-20.txt), imported by `load_demo`
+    (without the invented sample data: test_demo.py covers that)."""
     from io import StringIO
 
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--no-samples", stdout=StringIO())
     return Reply.objects.get(organisation__slug="xinwu-industry")
+
+
+def link_proposer(member, proposal, name=None):
+    """Make `member` a confirmed proposer of `proposal` (what the office's confirmation does)."""
+    from django.utils import timezone
+
+    from commitments.models import Proposer
+
+    name = name or (proposal.proposers or [member.display_name()])[0]
+    Proposer.objects.update_or_create(
+        proposal=proposal, name=name, defaults={"member": member, "confirmed_at": timezone.now()}
+    )
+    return member

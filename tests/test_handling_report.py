@@ -5,6 +5,7 @@ queries however many organisations there are."""
 import datetime
 
 import pytest
+from conftest import link_proposer
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, translation
@@ -303,6 +304,7 @@ def test_a_new_rating_reaches_the_cached_public_report(
         client.get(REPORT)
     assert len(queries) == 1  # from memory: only the versions were read
     reply = Reply.objects.filter(round=1, proposal__session__year=YEAR).first()
+    link_proposer(member_user, reply.proposal)
 
     # The block runs the version bump on commit, as a commit would; the fixtures' writes queued
     # a bump of their own that it would otherwise join, and that never runs.

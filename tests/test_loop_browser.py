@@ -10,6 +10,7 @@ import csv
 import io
 
 import pytest
+from conftest import link_proposer
 from django.core import mail
 from playwright.sync_api import expect
 from workspace_support import publish
@@ -68,11 +69,11 @@ def open_as(browser, live_server):
 
 
 @pytest.fixture
-def proposer(member_user):
+def proposer(member_user, reply):
     """The committee member who filed the proposal (王小明, as the reply fixture names him)."""
     member_user.last_name, member_user.first_name = "王", "小明"
     member_user.save()
-    return member_user
+    return link_proposer(member_user, reply.proposal)
 
 
 def mail_to(user):

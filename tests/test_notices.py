@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from conftest import link_proposer
 from django.core import mail
 from django.core.management import call_command
 from workspace_support import publish, return_to_author, submit
@@ -108,6 +109,7 @@ def test_a_confirmation_sends_nobody_an_email(run_notices, commitment, make_upda
 def test_staff_are_emailed_when_a_member_rates_their_reply(
     run_notices, reply, staff_user, member_user
 ):
+    link_proposer(member_user, reply.proposal)
     run_notices(
         workflow.rating_save,
         reply=reply,
@@ -136,7 +138,7 @@ def test_followers_are_emailed_of_every_publication_but_the_author_only_once(
 
 
 def test_members_are_emailed_when_a_reply_to_their_proposal_is_filed(
-    run_notices, member_user, django_user_model, office_user, seed_text
+    run_notices, member_user, django_user_model, office_user, seed_text, other_bureau
 ):
     from conftest import make_user
 
@@ -144,12 +146,23 @@ def test_members_are_emailed_when_a_reply_to_their_proposal_is_filed(
     from commitments.letters import parse_letter
 
     letter = parse_letter(seed_text)
-    proposer = letter["proposers"][0]
-    member_user.first_name = proposer
+    member_user.filing_names = [letter["proposers"][0]]
     member_user.save()
     make_user(django_user_model, "member-2", "member")
+    first = reply_import(letter=letter, full_text=seed_text, by=office_user)
+    # The import proposed the member; until the office confirms, nobody is told of replies.
+    assert mail.outbox == []
+    (link,) = first.proposal.proposer_links.awaiting_confirmation()
+    workflow.proposer_confirm(link=link, member=member_user, by=office_user)
+    letter["index_number"] = ""
 
-    reply = run_notices(reply_import, letter=letter, full_text=seed_text, by=office_user)
+    reply = run_notices(
+        reply_import,
+        letter=letter,
+        full_text=seed_text,
+        by=office_user,
+        organisation=other_bureau,
+    )
 
     (notice,) = [m for m in mail.outbox if m.to[0].startswith("member")]
     assert notice.to == [member_user.email]

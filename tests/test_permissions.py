@@ -9,6 +9,7 @@ sign-in page for anonymous visitors) and changes nothing in the database.
 from types import SimpleNamespace
 
 import pytest
+from conftest import link_proposer
 from django.core.files.uploadedfile import SimpleUploadedFile
 from workspace_support import PDF_BYTES, publish, submit, update_form_data
 
@@ -30,6 +31,7 @@ ADMIN_MISSING = "admin_missing"  # the admin's "does not exist" redirect to its 
 
 @pytest.fixture
 def world(commitment, make_update, staff_user, other_staff_user, office_user, member_user):
+    link_proposer(member_user, commitment.reply.proposal)  # the member rates their own proposal
     draft = make_update(commitment, text="草稿内容")
     submitted = make_update(commitment, text="已提交内容")
     submit(submitted)

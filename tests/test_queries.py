@@ -4,6 +4,7 @@ may publish, and the member resolves; the public sees that a query was raised an
 import datetime
 
 import pytest
+from conftest import link_proposer
 from django.core import mail
 from workspace_support import publish
 
@@ -191,8 +192,7 @@ def test_the_members_review_queue_puts_their_own_proposals_first_and_says_what_c
 ):
     from commitments.models import Proposal
 
-    member_user.last_name, member_user.first_name = "王", "小明"
-    member_user.save()
+    link_proposer(member_user, reply.proposal)
     elsewhere_proposal = Proposal.objects.create(title="关于别的事的提案", proposers=["李四"])
     elsewhere_reply = type(reply).objects.create(proposal=elsewhere_proposal, organisation=bureau)
     elsewhere = Commitment.objects.create(
@@ -218,11 +218,15 @@ def test_the_members_review_queue_puts_their_own_proposals_first_and_says_what_c
     assert "Progress: from 0% to 35%" in page
 
 
-def test_reviews_match_a_member_to_proposals_by_name_in_one_place(member_user, reply):
-    from commitments.models import Proposal
+def test_a_member_has_proposals_only_through_a_confirmed_link(member_user, reply):
+    from commitments.models import Proposal, Proposer
 
+    member_user.first_name, member_user.last_name = "小明", "王"  # the name alone is not enough
+    member_user.save()
     assert not Proposal.objects.proposed_by(member_user).exists()
-    member_user.first_name, member_user.last_name = "小明", "王"
+    Proposer.objects.create(proposal=reply.proposal, name="王小明", member=member_user)
+    assert not reply.proposal.is_proposed_by(member_user)  # proposed, not yet confirmed
+    link_proposer(member_user, reply.proposal)
     assert list(Proposal.objects.proposed_by(member_user)) == [reply.proposal]
     assert reply.proposal.is_proposed_by(member_user)
 

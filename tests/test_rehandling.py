@@ -4,6 +4,7 @@ filed from the workspace, the proposer's rating of it, and the rounds counted in
 import datetime
 
 import pytest
+from conftest import link_proposer
 from django.core import mail
 from django.utils import timezone
 
@@ -16,11 +17,11 @@ REASON = "停车位仍未建成，答复与实际不符。"
 
 
 @pytest.fixture
-def proposer(member_user):
-    """The member named as the proposal's proposer (王小明 in conftest's `reply`)."""
+def proposer(member_user, reply):
+    """The member linked as the proposal's proposer (王小明 in conftest's `reply`)."""
     member_user.last_name, member_user.first_name = "王", "小明"
     member_user.save()
-    return member_user
+    return link_proposer(member_user, reply.proposal)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ and a committee member queries it.
 """
 
 import pytest
+from conftest import link_proposer
 from playwright.sync_api import expect
 from workspace_support import PDF_BYTES, publish, submit
 
@@ -160,6 +161,7 @@ def test_workspace_pages_pass_the_axe_accessibility_checks(
 ):
     from axe_playwright_python.sync_playwright import Axe
 
+    link_proposer(member_user, commitment.reply.proposal)  # the home page lists it, with a form
     submitted = make_update(commitment)
     submit(submitted)
     published = make_update(commitment)
@@ -173,6 +175,7 @@ def test_workspace_pages_pass_the_axe_accessibility_checks(
         ],
         "office": [f"/en/workspace/updates/{submitted.pk}/", "/en/workspace/commitments/"],
         "member": [
+            "/en/workspace/",
             f"/en/workspace/updates/{published.pk}/",
             f"/en/workspace/replies/{commitment.reply_id}/rate/",
         ],

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from conftest import link_proposer
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -101,6 +102,7 @@ def test_staff_see_updates_members_queried(
 def test_members_see_published_updates_they_have_not_reviewed_and_replies_to_rate(
     client, member_user, commitment, make_update
 ):
+    link_proposer(member_user, commitment.reply.proposal)
     reviewed = make_update(commitment, text="已评")
     publish(reviewed)
     Review.objects.create(update=reviewed, member=member_user, verdict="confirmed")

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from conftest import link_proposer
 from django.utils import timezone
 from workspace_support import publish
 
@@ -17,7 +18,9 @@ def published(commitment, make_update):
 
 
 @pytest.fixture
-def member_client(client, member_user):
+def member_client(client, member_user, reply):
+    """Signed in as the member linked as the proposal's proposer."""
+    link_proposer(member_user, reply.proposal)
     client.force_login(member_user)
     return client
 
@@ -104,6 +107,9 @@ def test_several_dissatisfied_members_open_one_round(
     from conftest import make_user
 
     other_member = make_user(django_user_model, "member-2", "member")
+    reply.proposal.proposers.append("李四")
+    reply.proposal.save()
+    link_proposer(other_member, reply.proposal, name="李四")
     rate(member_client, reply, handling="satisfied", outcome="dissatisfied", comment="甲")
     client.force_login(other_member)
     rate(client, reply, handling="dissatisfied", outcome="dissatisfied", comment="乙")

@@ -32,7 +32,15 @@ from .participation import (
     SatisfactionRating,
 )
 from .reminders import ReminderRun
-from .replies import Measure, Proposal, ProposalQuerySet, Reply, ReplyQuerySet, proposer_names
+from .replies import (
+    Measure,
+    Proposal,
+    ProposalQuerySet,
+    Proposer,
+    ProposerQuerySet,
+    Reply,
+    ReplyQuerySet,
+)
 from .updates import Evidence, ProgressUpdate, ProgressUpdateQuerySet, evidence_upload_to
 
 __all__ = [
@@ -53,6 +61,8 @@ __all__ = [
     "ProgressUpdateQuerySet",
     "Proposal",
     "ProposalQuerySet",
+    "Proposer",
+    "ProposerQuerySet",
     "Rehandling",
     "RehandlingQuerySet",
     "ReminderRun",
@@ -69,6 +79,5 @@ __all__ = [
     "User",
     "Versioned",
     "evidence_upload_to",
-    "proposer_names",
     "stale_cutoff",
 ]

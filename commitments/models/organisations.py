@@ -31,6 +31,11 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Tick for the proposals committee or another office that supervises handling."),
     )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demo (load_demo); remove_demo deletes it."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -71,6 +76,15 @@ class User(AbstractUser):
         default=list,
         blank=True,
         help_text=_("The kinds of email this person chose not to receive."),
+    )
+    filing_names = models.JSONField(
+        _("names filed under"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'For committee members: the names their proposals give them, e.g. ["张三"]; '
+            "the import proposes these matches to the office."
+        ),
     )
 
     class Meta(AbstractUser.Meta):

@@ -1,8 +1,8 @@
 """Proposals, the reply letters that answer them, and the measures the letters report."""
 
-from django.db import connections, models, transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -10,19 +10,6 @@ from simple_history.models import HistoricalRecords
 from ..redaction import redact_contacts
 from .base import Versioned
 from .organisations import Organisation, Session
-
-
-def proposer_names(user) -> set[str]:
-    """The ways a member's name may be written in a proposal's list of proposers.
-
-    Proposals name their proposers as written, not by account (issue 12 links them): until then
-    a member is matched by name, here and in `ProposalQuerySet.proposed_by` only.
-    """
-    if not user.is_authenticated:
-        return set()
-    first, last = user.first_name.strip(), user.last_name.strip()
-    names = {user.get_full_name().strip(), last + first, first + last}
-    return {name for name in names if name}
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -33,24 +20,11 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(Q(session__year=year) | Q(pk__in=replied.values("proposal")))
 
     def proposed_by(self, user):
-        """The proposals that name this member among their proposers (see proposer_names)."""
-        names = sorted(proposer_names(user))
-        if not names:
+        """The proposals this member is a confirmed proposer of (see `Proposer`)."""
+        if not (user.is_authenticated and user.is_member):
             return self.none()
-        if connections[self.db].vendor == "postgresql":
-            named = Q()
-            for name in names:
-                named |= Q(proposers__contains=[name])
-            return self.filter(named)
-        # SQLite has no JSON containment: look through the list's elements with json_each.
-        table = self.model._meta.db_table
-        placeholders = ", ".join(["%s"] * len(names))
-        listed = RawSQL(
-            f"SELECT {table}.id FROM {table}, json_each({table}.proposers) "
-            f"WHERE json_each.value IN ({placeholders})",
-            names,
-        )
-        return self.filter(pk__in=listed)
+        linked = Proposer.objects.confirmed().filter(member=user).values("proposal_id")
+        return self.filter(pk__in=linked)
 
 
 class Proposal(Versioned):
@@ -99,6 +73,11 @@ class Proposal(Versioned):
         related_name="co_proposals",
     )
     is_key = models.BooleanField(_("key proposal"), default=False)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demo (load_demo); remove_demo deletes it."),
+    )
     assigned_date = models.DateField(_("assigned date"), null=True, blank=True)
     reply_due_date = models.DateField(_("reply due date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -131,8 +110,10 @@ class Proposal(Versioned):
         return self.title
 
     def is_proposed_by(self, user) -> bool:
-        """Whether this member is among the proposers (matched as `proposed_by` does)."""
-        return bool(proposer_names(user) & set(self.proposers or []))
+        """Whether this member is a confirmed proposer (as `Proposal.objects.proposed_by`)."""
+        if not (user.is_authenticated and user.is_member):
+            return False
+        return Proposer.objects.confirmed().filter(proposal=self, member=user).exists()
 
     @transaction.atomic
     def save(self, *args, **kwargs):
@@ -144,6 +125,60 @@ class Proposal(Versioned):
             # The commitments' copy of the session follows (see Commitment.session).
             commitments = Commitment.objects.filter(reply__proposal=self)
             commitments.exclude(session=self.session_id).update(session=self.session_id)
+
+
+class ProposerQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Links the office (or a command run by it) confirmed: only these count as proposers."""
+        return self.filter(member__isnull=False, confirmed_at__isnull=False)
+
+    def awaiting_confirmation(self):
+        """Names the importer matched to a member, waiting for the office to confirm."""
+        return self.filter(member__isnull=False, confirmed_at__isnull=True)
+
+
+class Proposer(models.Model):
+    """One proposer of a proposal: the name as written, linked to a member's account."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="proposer_links",
+    )
+    name = models.CharField(
+        _("name as written"), max_length=50, help_text=_("As the proposal or letter writes it.")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposer_links",
+        help_text=_(
+            "The committee member's account: proposed by the import, confirmed by the office."
+        ),
+    )
+    confirmed_at = models.DateTimeField(
+        _("confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("Blank while the match waits for the office's confirmation."),
+    )
+
+    objects = ProposerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposer")
+        verbose_name_plural = _("proposer")
+        ordering = ["proposal", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "name"], name="one_link_per_proposer_name")
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class ReplyQuerySet(models.QuerySet):

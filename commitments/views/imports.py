@@ -23,6 +23,7 @@ from ..forms_import import (
 from ..importing import DuplicateReply, LetterImportError, reply_import
 from ..letters import parse_letter
 from ..permissions import can_correct_reply, can_import, can_reply_to_rehandling
+from ..workflow import member_candidates
 
 
 class ImporterRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -84,7 +85,9 @@ class ImportView(ImporterRequiredMixin, View):
         commitments = CommitmentFormSet(
             initial=letter.get("commitments") or [], letter_warnings=warnings
         )
-        context = _preview_context(form, measures, commitments)
+        # Who each proposer's name would link to: the office confirms after the import.
+        matches = [(name, member_candidates(name)) for name in letter.get("proposers") or []]
+        context = _preview_context(form, measures, commitments, proposer_matches=matches)
         return render(request, "commitments/import_preview.html", context)
 
 

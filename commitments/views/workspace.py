@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
@@ -16,7 +15,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Value,
-    When,
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -26,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..forms import RatingForm
+from ..last_visit import previous_visit
 from ..models import (
     LAST_ACTIVITY,
     Commitment,
@@ -100,6 +100,16 @@ def count_sections(sections):
     for section in sections:
         section.count = found.get(section.key, 0)
     return sections
+
+
+def prepare_own_proposals(proposals):
+    """A rating form on each reply of the member's own proposals that they have not rated."""
+    for proposal in proposals:
+        for reply in proposal.replies.all():
+            reply.proposal = proposal
+            if not reply.rated:
+                # Several forms on one page: ids of their own per reply.
+                reply.rating_form = RatingForm(auto_id=f"rate-{reply.pk}-%s")
 
 
 def commitments_list_url(show):
@@ -239,15 +249,30 @@ class HomeView(WorkspaceMixin, TemplateView):
         else:
             mine = Review.objects.filter(update=OuterRef("pk"), member=user)
             rated = SatisfactionRating.objects.filter(reply=OuterRef("pk"), member=user)
-            # The member's own proposals first (Proposal.objects.proposed_by).
             own = Proposal.objects.proposed_by(user)
             to_review = (
                 updates.filter(state=state.PUBLISHED)
                 .exclude(Exists(mine))
                 .order_by("-published_at")
             )
-            own_replies_first = Case(When(proposal__in=own, then=Value(0)), default=Value(1))
+            replies = Reply.objects.select_related("organisation").defer("full_text")
+            my_proposals = Section(
+                "my_proposals",
+                _("My proposals"),
+                own.select_related("session")
+                .prefetch_related(
+                    Prefetch(
+                        "replies",
+                        replies.annotate(rated=Exists(rated)).order_by("round", "pk"),
+                    ),
+                    Prefetch("replies__commitments", Commitment.objects.order_by("position")),
+                )
+                .order_by("-session__year", "-pk"),
+                "commitments/_workspace_proposals.html",
+                _("No proposal is linked to your account yet: the office links proposers."),
+            )
             sections = [
+                my_proposals,
                 Section(
                     "awaiting_review",
                     _("Published updates awaiting my review"),
@@ -266,18 +291,23 @@ class HomeView(WorkspaceMixin, TemplateView):
                 ),
                 Section(
                     "to_rate",
-                    _("Replies awaiting my rating"),
-                    Reply.objects.exclude(Exists(rated))
-                    .select_related("proposal__session", "organisation")
-                    .defer("full_text")
-                    .order_by(own_replies_first, "-round", "-reply_date", "-pk"),
+                    _("Replies to my proposals awaiting my rating"),
+                    replies.filter(proposal__in=own)
+                    .exclude(Exists(rated))
+                    .select_related("proposal__session")
+                    .order_by("-round", "-reply_date", "-pk"),
                     "commitments/_workspace_replies.html",
-                    _("I have rated every reply."),
+                    _("I have rated every reply to my proposals."),
                 ),
                 *watch,
                 rehandling,
             ]
-        return super().get_context_data(sections=count_sections(sections), **kwargs)
+        sections = count_sections(sections)
+        if user.is_member:
+            prepare_own_proposals(sections[0].items)
+        return super().get_context_data(
+            sections=sections, previous_visit=previous_visit(self.request), **kwargs
+        )
 
 
 class CommitmentListView(WorkspaceMixin, ListView):

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from commitments import workflow
+from commitments.demo import sample_data_load
 from commitments.importing import reply_import
 from commitments.letters import extract_text, parse_letter
-from commitments.models import Organisation, Reply, User
+from commitments.models import Organisation, Proposal, Reply, User
 from commitments.roles import assign_role
 
 SEED_LETTER = Path(settings.BASE_DIR) / "sample_data" / "reply-xinwu-2024-20.txt"
@@ -22,10 +24,20 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo: the seed reply letter and one user per role. Safe to run again."
+    help = (
+        "Load the demo: the seed reply letter, invented sample data (示例数据) and users for "
+        "each role. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-samples",
+            action="store_true",
+            help="Only the real seed letter and its users, without the invented sample data.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, no_samples=False, **options):
         bureau, _ = Organisation.objects.get_or_create(
             name="无锡高新区(新吴区)工业和信息化局",
             defaults={"short_name": "新吴区工信局", "slug": "xinwu-industry"},
@@ -53,6 +65,25 @@ class Command(BaseCommand):
             user.set_password(password)
             organisation = Organisation.objects.get(slug=slug) if slug else None
             assign_role(user, role, organisation)
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo user  {username:<7} role {role:<7} password {password}")
+            )
+        # The member files under the demo letter's proposer name; the office confirms the match,
+        # as it would for a real import.
+        office = User.objects.get(username="office")
+        for proposal in Proposal.objects.filter(replies__organisation=bureau).distinct():
+            for link in workflow.proposers_match(proposal=proposal):
+                if link.member_id and link.confirmed_at is None:
+                    workflow.proposer_confirm(link=link, member=link.member, by=office)
+        if no_samples:
+            return
+        member = User.objects.get(username="member")
+        made = sample_data_load(office=office, member=member)
+        if not made and Proposal.objects.filter(is_sample=True).exists():
+            self.stdout.write("Sample data (示例数据) already loaded.")
+        else:
+            self.stdout.write("Loaded the sample data (示例数据); remove it with remove_demo.")
+        for username, role, password in made:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo user  {username:<7} role {role:<7} password {password}")
             )
