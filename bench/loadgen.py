@@ -4,10 +4,12 @@ Both only ever talk to 127.0.0.1 and stop after the given number of seconds.
 """
 
 import http.client
+import itertools
 import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -50,12 +52,46 @@ def fetch(url: str, cookie: str = "", sink=None) -> tuple[int, float, int]:
     return response.status, elapsed, size
 
 
-def run(url: str, *, seconds: int, connections: int, threads: int, cookie: str = "") -> Load:
+def run(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    cookie: str = "",
+    paths: list[str] | None = None,
+) -> Load:
+    """Load `url`; with `paths`, each request takes the next of them on `url`'s server instead."""
     _local(url)
     seconds = min(seconds, MAX_SECONDS)
     if shutil.which("wrk"):
+        if paths:
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
+                script.write(_paths_script(paths, threads))
+                script.flush()
+                return _wrk(url, seconds, connections, threads, cookie, script.name)
         return _wrk(url, seconds, connections, threads, cookie)
-    return _python(url, seconds, connections, cookie)
+    return _python(url, seconds, connections, cookie, paths)
+
+
+def _paths_script(paths: list[str], threads: int) -> str:
+    """A wrk script walking `paths` in order, each thread from its own share of the list."""
+    listed = ",\n".join(f'"{path}"' for path in paths)
+    share = max(1, len(paths) // threads)
+    return f"""local paths = {{
+{listed}
+}}
+local started = 0
+function setup(thread)
+  thread:set("offset", started * {share})
+  started = started + 1
+end
+local sent = 0
+function request()
+  sent = sent + 1
+  return wrk.format(nil, paths[(offset + sent) % #paths + 1])
+end
+"""
 
 
 def using() -> str:
@@ -81,26 +117,33 @@ def parse_wrk(output: str) -> Load:
     return Load(rate, p50, p99, errors)
 
 
-def _wrk(url, seconds, connections, threads, cookie):
+def _wrk(url, seconds, connections, threads, cookie, script=None):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["--timeout", "30s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["--script", script]
     result = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True
     )
     return parse_wrk(result.stdout)
 
 
-def _python(url, seconds, connections, cookie):
+def _python(url, seconds, connections, cookie, paths=None):
     """Keep `connections` requests in flight for `seconds`, like wrk (but slower to drive)."""
     latencies, errors = [], []
     deadline = time.perf_counter() + seconds
+    base = url.split("/", 3)
+    addresses = [f"{base[0]}//{base[2]}{path}" for path in paths or []]
+    sent = itertools.count()  # next() on a count is atomic: threads share it without a lock
 
     def worker():
         while time.perf_counter() < deadline:
             try:
-                status, elapsed, _size = fetch(url, cookie)
+                status, elapsed, _size = fetch(
+                    addresses[next(sent) % len(addresses)] if paths else url, cookie
+                )
             except OSError:
                 errors.append(1)
                 continue

@@ -3,13 +3,15 @@
 Fills a PostgreSQL database with synthetic data (generate_demo_data), serves the application and a
 bare one-view project with the same gunicorn settings, loads each page with wrk, counts its SQL
 in-process, times the full CSV export and a series of uncached text searches, and prints the
-slowest query plans. Pages are loaded with the page cache on, as in production; each page's
-uncached render is timed in-process for information.
+slowest query plans. Pages are loaded with the page cache on, as in production (issue 6), and
+again from a server with the page cache off, every request a miss (issue 14); a last load walks
+the commitment pages with the cache on, every request a different commitment.
 
     .venv/bin/python bench/run.py [--no-fail]
     env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_bench; not
          DATABASE_URL, so that a developer's own database never fills with synthetic rows),
-         BENCH_COMMITMENTS (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (4)
+         BENCH_COMMITMENTS (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (4),
+         BENCH_WORKER_CLASS (sync; gthread with BENCH_THREADS, 4, to compare)
 """
 
 import argparse
@@ -147,24 +149,38 @@ def examples() -> dict:
     }
 
 
-def pages(ex: dict) -> list[tuple[str, str, str]]:
-    """(name, address, group) of every page under load."""
+def pages(ex: dict) -> list[tuple[str, str, str, float | None]]:
+    """(name, address, group, share of the bare view on misses: issue 14) of every page."""
     return [
-        ("overview", "/zh-hans/", "public"),
-        ("commitment list", "/zh-hans/commitments/", "public"),
-        ("list ?status=on_track", "/zh-hans/commitments/?status=on_track", "public"),
+        ("overview", "/zh-hans/", "public", 0.05),
+        ("commitment list", "/zh-hans/commitments/", "public", 0.05),
+        ("list ?status=on_track", "/zh-hans/commitments/?status=on_track", "public", 0.05),
         (f"list ?organisation={ex['slug']}", f"/zh-hans/commitments/?organisation={ex['slug']}",
-         "public"),
-        (f"search ?q={ex['word']}", f"/zh-hans/commitments/?q={quote(ex['word'])}", "public"),
-        ("commitment page", f"/zh-hans/commitments/{ex['commitment']}/", "public"),
-        ("reply page", f"/zh-hans/replies/{ex['reply']}/", "public"),
-        ("organisation page", f"/zh-hans/organisations/{ex['slug']}/", "public"),
-        ("API list", "/api/v1/commitments/", "api"),
-        # An exact count of about 1,000,000 published progress updates when not cached.
-        ("API updates", "/api/v1/updates/", "api"),
-        ("admin commitment list", "/admin/commitments/commitment/", "signed-in"),
-        ("workspace", "/zh-hans/workspace/", "signed-in"),
+         "public", 0.05),
+        (f"search ?q={ex['word']}", f"/zh-hans/commitments/?q={quote(ex['word'])}", "public",
+         0.03),
+        ("commitment page", f"/zh-hans/commitments/{ex['commitment']}/", "public", 0.08),
+        ("reply page", f"/zh-hans/replies/{ex['reply']}/", "public", 0.08),
+        ("organisation page", f"/zh-hans/organisations/{ex['slug']}/", "public", 0.05),
+        ("API list", "/api/v1/commitments/", "api", None),
+        ("API updates", "/api/v1/updates/", "api", None),
+        ("admin commitment list", "/admin/commitments/commitment/", "signed-in", 0.03),
+        ("workspace", "/zh-hans/workspace/", "signed-in", 0.03),
     ]  # fmt: skip
+
+
+RANDOM_PAGES_TARGET = 0.08
+
+
+def random_commitment_paths() -> list[str]:
+    """Every public commitment's page in a shuffled order: a crawler's walk, no address twice."""
+    import random
+
+    from commitments.models import Commitment
+
+    ids = list(Commitment.objects.public().values_list("pk", flat=True))
+    random.Random(14).shuffle(ids)
+    return [f"/zh-hans/commitments/{pk}/" for pk in ids]
 
 
 def bench_user():
@@ -267,7 +283,36 @@ def time_cold_searches(app, search: dict) -> dict:
     }
 
 
-def measure_pages(args, env, rows_by_path, cookie, username, search):
+def measure_misses(args, env, rows_by_path, cookie):
+    """Each page again from a server with the page cache off: every request a full render."""
+    with servers.Gunicorn("tracker.wsgi", env={**env, "TRACKER_PAGE_CACHE": "0"}) as app:
+        for path, row in rows_by_path.items():
+            if row.problem:
+                continue
+            page_cookie = cookie if row.group == "signed-in" else ""
+            row.miss_load = loaded(app, path, args, page_cookie)
+            print(f"  {row.name}, page cache off: {row.miss_load.requests_per_second:,.1f} req/s")
+
+
+def measure_random_pages(args, app, paths) -> Row:
+    """Commitment pages with the page cache on, as deployed, every request a different one."""
+    row = Row("random commitment pages", "random", miss_target=RANDOM_PAGES_TARGET)
+    # Warm up on pages the load does not ask for again (unless there are too few to spare).
+    warm_up, walked = paths[:WARM_UP_REQUESTS], paths[WARM_UP_REQUESTS:] or paths
+    for path in warm_up:
+        loadgen.fetch(app.base_url + path)
+    row.miss_load = loadgen.run(
+        app.base_url + "/",
+        seconds=args.seconds,
+        connections=args.connections,
+        threads=2,
+        paths=walked,
+    )
+    print(f"  {row.name}: {row.miss_load.requests_per_second:,.1f} req/s")
+    return row
+
+
+def measure_pages(args, env, rows_by_path, cookie, username, search, random_paths):
     store_checks = {}
     with servers.Gunicorn("tracker.wsgi", env=env, workers=WORKERS) as app:
         for path, row in rows_by_path.items():
@@ -291,7 +336,8 @@ def measure_pages(args, env, rows_by_path, cookie, username, search):
                     f"    {len(cold['ms'])} uncached searches: p50 {cold['p50']:.0f} ms, "
                     f"max {cold['max']:.0f} ms"
                 )
-    return store_checks
+        random_row = measure_random_pages(args, app, random_paths)
+    return store_checks, random_row
 
 
 def measure_export(env, path) -> Row:
@@ -322,6 +368,9 @@ def configure(database_url: str) -> dict:
         # wrk loads pages, not their assets: no collectstatic or manifest needed.
         "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        # One load generator stands for many visitors: the per-address API limit would answer
+        # it with 429s and measure the throttle, not the pages.
+        "TRACKER_THROTTLE_API_PER_MINUTE": "100000000",
     }
     # whitenoise warns once per worker that collectstatic has not run; it does not need to.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
@@ -364,7 +413,10 @@ def main():
     held = prepare_data(args.commitments)
     ex = examples()
     user, cookie = bench_user()
-    rows_by_path = {path: Row(name, group) for name, path, group in pages(ex)}
+    rows_by_path = {
+        path: Row(name, group, miss_target=target) for name, path, group, target in pages(ex)
+    }
+    random_paths = random_commitment_paths()
 
     print("Counting SQL per request (in-process) …")
     statements, alone = count_all(rows_by_path, user)
@@ -373,7 +425,10 @@ def main():
     print(f"Loading pages for {args.seconds} s each with {loadgen.using()} …")
     # The bare view before and after the pages: the machine's speed drifts during a run.
     bare = [measure_bare(args, env)]
-    store_checks = measure_pages(args, env, rows_by_path, cookie, user.username, search)
+    store_checks, random_row = measure_pages(
+        args, env, rows_by_path, cookie, user.username, search, random_paths
+    )
+    measure_misses(args, env, rows_by_path, cookie)
     bare.append(measure_bare(args, env))
     bare_load = loadgen.Load(
         sum(load.requests_per_second for load in bare) / 2,
@@ -388,7 +443,8 @@ def main():
     print("EXPLAIN ANALYZE of every statement the pages ran …")
     plans, sql_ms = sql.ranked_plans(statements)
     costs = {name: (alone[name], sql_ms.get(name, 0.0)) for name in alone}
-    rows = [Row("bare Django view", "bare", load=bare_load), *rows_by_path.values(), export_row]
+    rows = [Row("bare Django view", "bare", load=bare_load), *rows_by_path.values()]
+    rows += [random_row, export_row]
     context = {
         "held": held,
         "bare": bare,
@@ -412,8 +468,9 @@ def render(args, ex, context, rows, plans, costs) -> str:
     before, after = (load.requests_per_second for load in context["bare"])
     header = (
         f"Benchmark of {datetime.datetime.now():%Y-%m-%d %H:%M} (commit {revision or '?'}, "
-        f"uncommitted changes included): {context['held']:,} commitments; gunicorn 2 sync "
-        f"workers; {loadgen.using()} with {args.connections} connections for {args.seconds} s "
+        f"uncommitted changes included): {context['held']:,} commitments; gunicorn 2 "
+        f"{servers.WORKER_CLASS} workers; {loadgen.using()} with {args.connections} connections "
+        f"for {args.seconds} s "
         f"per page; {os.cpu_count()} cores, load average {context['load'][0]:.1f} before and "
         f"{context['load'][1]:.1f} after. Search word {ex['word']} is in {ex['word_share']:.1%} "
         f"of titles. The bare view, before and after the pages: {before:,.0f} and {after:,.0f} "

@@ -13,7 +13,11 @@ HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 # One set of gunicorn settings for the application and the bare project alike. The long timeout
 # lets a slow CSV export finish so that it can be timed rather than killed at 30 s.
-GUNICORN_ARGS = ["--worker-class", "sync", "--timeout", "120", "--log-level", "warning"]
+# BENCH_WORKER_CLASS=gthread compares gunicorn's threaded workers (BENCH_THREADS each, default 4).
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+GUNICORN_ARGS = ["--worker-class", WORKER_CLASS, "--timeout", "120", "--log-level", "warning"]
+if WORKER_CLASS == "gthread":
+    GUNICORN_ARGS += ["--threads", os.environ.get("BENCH_THREADS", "4")]
 
 
 def free_port() -> int:
