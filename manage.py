@@ -23,6 +23,14 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings)
+    except ImproperlyConfigured as error:
+        # Django would go on without its settings and fail later with a puzzling message.
+        sys.exit(f"{error}\nOn a developer's machine: DJANGO_DEBUG=1 {' '.join(sys.argv)}")
     execute_from_command_line(sys.argv)
 
 
