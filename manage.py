@@ -4,14 +4,18 @@
 import os
 import sys
 
+KEYLESS_COMMANDS = {"parse_reply", "makemigrations"}
+
 
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    reading_letters = sys.argv[1:2] == ["parse_reply"] or sys.argv[1:3] == ["help", "parse_reply"]
-    if reading_letters and not os.environ.get("DJANGO_SECRET_KEY"):
-        # Reading a letter signs nothing and touches no database: a throwaway key will do, so
-        # that scoring scripts need no secret.
+    # Commands that serve nothing and sign nothing (reading a letter, writing migrations) run
+    # with a throwaway key, so scoring scripts and checks need no secret; everything else,
+    # the server above all, still refuses to start without one.
+    words = sys.argv[2:3] if sys.argv[1:2] == ["help"] else sys.argv[1:2]
+    command = words[0] if words else ""
+    if command in KEYLESS_COMMANDS and not os.environ.get("DJANGO_SECRET_KEY"):
         import secrets
 
         os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)

@@ -53,3 +53,12 @@ def test_malformed_boolean_setting_fails_loudly():
     result = run_manage("check", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_commands_that_serve_nothing_run_without_a_secret_key_and_the_server_does_not():
+    migrations = run_manage("makemigrations", "--check", "--dry-run")
+    server = run_manage("runserver", "--noreload", "127.0.0.1:0")
+
+    assert migrations.returncode == 0, migrations.stderr
+    assert server.returncode != 0
+    assert "DJANGO_SECRET_KEY" in server.stderr
