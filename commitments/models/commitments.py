@@ -390,3 +390,29 @@ class Commitment(Versioned):
     def rolls_up(self) -> bool:
         """Whether status and progress come from the sub-targets: once one has been published."""
         return self.children.filter(last_published_at__isnull=False).exists()
+
+
+class CommitmentCount(models.Model):
+    """A change to the number of commitments of one organisation, session and status.
+
+    Written by the database's triggers only (commitments/tallies.py); the sum of `n` over a
+    group is its count."""
+
+    # Internal bookkeeping, shown nowhere: no translated labels.
+    organisation = models.ForeignKey(
+        Organisation, models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    session = models.ForeignKey(
+        Session, models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    status = models.CharField("status", max_length=20)
+    # True: the organisation leads the commitment; False: it co-handles one it does not lead.
+    leads = models.BooleanField("leads")
+    n = models.IntegerField("change")
+
+    class Meta:
+        verbose_name = "commitment count"
+        verbose_name_plural = "commitment counts"
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.session_id}/{self.status}: {self.n:+d}"

@@ -7,7 +7,7 @@ select_related/prefetch_related, and the summaries are aggregates computed in th
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -26,6 +26,7 @@ from ..models import (
     Status,
 )
 from ..subtargets import roll_up
+from ..tallies import list_count, tally
 from .export import column_descriptions
 
 COMPLETED_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED)
@@ -34,38 +35,21 @@ SCORECARD_ITEMS_SHOWN = 20
 
 
 class Tally:
-    """The figures of the overview and a scorecard, all from one grouped query.
+    """The figures of the overview and a scorecard, from counts per lead organisation and session.
 
-    The database counts the commitments per lead organisation and session: in total, per status,
-    overdue and stale. Every figure shown is a sum of those few hundred rows.
+    Every figure shown — in total, per status, overdue and stale — is a sum of those few hundred
+    rows, which the database keeps (tallies.py) rather than recounts per request.
     """
 
-    def __init__(self, commitments):
-        per_status = {
-            f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in Status
-        }
-        self.rows = list(
-            commitments.with_flags()
-            .order_by()
-            .values("lead_organisation", "session")
-            .annotate(
-                total=Count("pk"),
-                overdue=Count("pk", filter=Q(flag_overdue=True)),
-                stale=Count("pk", filter=Q(flag_stale=True)),
-                **per_status,
-            )
-        )
+    def __init__(self, organisation=None):
+        self.rows, self.per_status = tally(organisation)
 
     @staticmethod
     def headline(rows):
         """Total, completed, overdue and stale counts of some of the rows."""
         return {
-            "total": sum(row["total"] for row in rows),
-            "completed": sum(
-                row[f"status_{status.value}"] for row in rows for status in COMPLETED_STATUSES
-            ),
-            "overdue": sum(row["overdue"] for row in rows),
-            "stale": sum(row["stale"] for row in rows),
+            name: sum(row[name] for row in rows)
+            for name in ("total", "completed", "overdue", "stale")
         }
 
     def counts(self):
@@ -73,11 +57,11 @@ class Tally:
 
     def status_rows(self):
         """Every status with its count and share of the total, in the vocabulary's order."""
-        total = sum(row["total"] for row in self.rows)
+        total = sum(self.per_status.values())
         status_rows = []
         offset = 0
         for status in Status:
-            count = sum(row[f"status_{status.value}"] for row in self.rows)
+            count = self.per_status.get(status.value, 0)
             share = round(100 * count / total, 1) if total else 0
             # Shares and offsets are SVG attributes (the chart's segments, _status_chart.html):
             # keep them free of localised separators.
@@ -124,7 +108,7 @@ class OverviewView(TemplateView):
     template_name = "commitments/overview.html"
 
     def get_context_data(self, **kwargs):
-        tally = Tally(Commitment.objects.public())
+        tally = Tally()
         return super().get_context_data(
             counts=tally.counts(),
             status_rows=tally.status_rows(),
@@ -150,6 +134,15 @@ class CommitmentListView(FilterView):
             .select_related("reply__proposal__session", "lead_organisation")
             .defer("reply__full_text")
         )
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        # The number found, from the counts the database keeps when the filters allow: an exact
+        # COUNT over the filtered commitments costs as much as the page itself and more.
+        known = list_count(self.filterset)
+        if known is not None:
+            paginator.count = known
+        return paginator
 
     def get_context_data(self, **kwargs):
         form = self.filterset.form
@@ -239,7 +232,7 @@ class OrganisationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         commitments = Commitment.objects.public().for_organisation(self.object)
-        tally = Tally(commitments)
+        tally = Tally(self.object)
         attention = (
             commitments.open()
             .with_flags()
