@@ -41,6 +41,7 @@ from .permissions import (
     can_link_proposers,
 )
 from .roles import assign_role
+from .tallies import count_of
 
 EDIT_CONFLICT = _(
     "Someone else changed this record after you opened it. Your changes were not saved: "
@@ -304,6 +305,14 @@ class ProgressUpdateInline(ReadOnly, admin.StackedInline):
         return super().get_queryset(request).visible_to(request.user)
 
 
+# The changelist's filters that the kept counts answer (tallies.py), and their arguments.
+KEPT_COUNT_FILTERS = {
+    "status__exact": "status",
+    "lead_organisation__id__exact": "lead_organisation",
+    "session__id__exact": "session",
+}
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(RecordAdmin):
     list_display = [
@@ -353,6 +362,20 @@ class CommitmentAdmin(RecordAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("reply__full_text")
+
+    def get_paginator(self, request, queryset, *args, **kwargs):
+        paginator = super().get_paginator(request, queryset, *args, **kwargs)
+        # Unfiltered, or by status, organisation or session: the number from the kept counts.
+        filters = {name: value for name, value in request.GET.items() if name not in {"o", "p"}}
+        known = None
+        if set(filters) <= set(KEPT_COUNT_FILTERS):
+            try:
+                known = count_of(**{KEPT_COUNT_FILTERS[name]: v for name, v in filters.items()})
+            except ValueError:  # a malformed id: the changelist refuses it
+                known = None
+        if known is not None:
+            paginator.count = known
+        return paginator
 
     @admin.display(description=_("proposal"))
     def proposal_label(self, commitment):

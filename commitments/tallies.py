@@ -130,6 +130,25 @@ def _tally_sql(organisation, commitments, key) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
+def count_of(*, status=None, organisation=None, lead_organisation=None, session=None):
+    """How many commitments have this status, session and organisation (leading or co-handling
+    it; or `lead_organisation`, leading it), from the kept counts; None where there are none."""
+    if not kept_by_database():
+        return None
+    counts = CommitmentCount.objects.all()
+    if organisation is not None:
+        counts = counts.filter(organisation=organisation)
+    else:
+        counts = counts.filter(leads=True)
+        if lead_organisation is not None:
+            counts = counts.filter(organisation=lead_organisation)
+    if status:
+        counts = counts.filter(status=status)
+    if session is not None:
+        counts = counts.filter(session=session)
+    return counts.aggregate(n=Sum("n", default=0))["n"]
+
+
 def list_count(filterset) -> int | None:
     """How many commitments the public list shows for these filters, when the counts say;
     None when a filter (text, year, overdue, stale) needs the commitments themselves."""
@@ -138,16 +157,11 @@ def list_count(filterset) -> int | None:
     chosen = filterset.form.cleaned_data
     if any(chosen.get(name) for name in ("q", "year", "overdue", "stale")):
         return None
-    counts = CommitmentCount.objects.all()
-    if chosen.get("organisation"):
-        counts = counts.filter(organisation=chosen["organisation"])
-    else:
-        counts = counts.filter(leads=True)
-    if chosen.get("status"):
-        counts = counts.filter(status=chosen["status"])
-    if chosen.get("session"):
-        counts = counts.filter(session=chosen["session"])
-    return counts.aggregate(n=Sum("n", default=0))["n"]
+    return count_of(
+        status=chosen.get("status"),
+        organisation=chosen.get("organisation"),
+        session=chosen.get("session"),
+    )
 
 
 COMPACT = f"""

@@ -258,3 +258,24 @@ def test_any_sequence_of_changes_keeps_the_counts(world, operations):
             chosen.get().delete()
 
     assert_counts_agree()
+
+
+def test_the_admin_list_says_how_many_it_found_as_the_commitments_do(world, admin_client):
+    bureaus, sessions, replies = world
+    for position, (reply, lead) in enumerate(
+        [(replies[0], bureaus[0]), (replies[1], bureaus[1]), (replies[2], bureaus[0])], 1
+    ):
+        add_commitment(reply, lead, position)
+    Commitment.objects.filter(lead_organisation=bureaus[0]).update(status=Status.ON_TRACK)
+    queries = [
+        "",
+        "status__exact=on_track",
+        f"lead_organisation__id__exact={bureaus[0].pk}&status__exact=on_track",
+        f"session__id__exact={sessions[1].pk}&o=2",
+        "q=承诺1",
+        "is_key__exact=1",
+    ]
+    for query in queries:
+        response = admin_client.get(f"/admin/commitments/commitment/?{query}")
+        changelist = response.context["cl"]
+        assert changelist.result_count == changelist.queryset.count(), query

@@ -152,6 +152,13 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
 
+class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
+    def get_queryset(self):
+        # The search bigrams are about three times the size of the rest of a row and shown
+        # nowhere: only the search index and commitments/search.py read them.
+        return super().get_queryset().defer("search_grams")
+
+
 class Commitment(Versioned):
     reply = models.ForeignKey(
         Reply, verbose_name=_("reply"), on_delete=models.PROTECT, related_name="commitments"
@@ -250,7 +257,7 @@ class Commitment(Versioned):
         verbose_name=_("commitment history"), excluded_fields=["session", "search_grams"]
     )
 
-    objects = CommitmentQuerySet.as_manager()
+    objects = CommitmentManager()
 
     class Meta:
         verbose_name = _("commitment")

@@ -7,7 +7,7 @@ select_related/prefetch_related, and the summaries are aggregates computed in th
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -16,6 +16,7 @@ from ..models import (
     FINAL_STATUSES,
     STATUS_DEFINITIONS,
     Commitment,
+    Evidence,
     Organisation,
     ProgressUpdate,
     Rehandling,
@@ -159,9 +160,42 @@ class CommitmentListView(FilterView):
 
 
 class CommitmentDetailView(DetailView):
+    """A commitment with its published updates, evidence and the queries raised on them.
+
+    Every commitment page is a different address, so most views are renders, not stored pages
+    (a crawler, a busy day). The page therefore asks only for what it shows: the commitment and
+    its updates, then evidence, queries, co-handling bureaus and sub-targets only where the first
+    two queries say there are some. Most commitments take two or three queries.
+    """
+
     template_name = "commitments/commitment_detail.html"
 
     def get_queryset(self):
+        co_handled = Commitment.co_organisations.through.objects.filter(commitment=OuterRef("pk"))
+        return (
+            Commitment.objects.public()
+            .select_related("reply__proposal__session", "reply__organisation", "lead_organisation")
+            .defer("reply__full_text", "search_grams")
+            .annotate(
+                has_co_organisations=Exists(co_handled),
+                has_children=Exists(Commitment.objects.public().filter(parent=OuterRef("pk"))),
+            )
+        )
+
+    def get_object(self, queryset=None):
+        commitment = super().get_object(queryset)
+        commitment.published_updates = list(
+            ProgressUpdate.objects.published()
+            .filter(commitment=commitment)
+            .select_related("organisation")
+            .annotate(
+                has_evidence=Exists(Evidence.objects.filter(update=OuterRef("pk"))),
+                has_queries=Exists(Review.objects.queries().filter(update=OuterRef("pk"))),
+            )
+            .order_by("-as_of", "-published_at")
+        )
+        for update in commitment.published_updates:
+            update.commitment = commitment
         # Queries members raised on each update: the public sees that they were raised and
         # answered, and the exchange itself once the office publishes it.
         queries = (
@@ -171,32 +205,39 @@ class CommitmentDetailView(DetailView):
                 Prefetch("messages", queryset=ReviewMessage.objects.select_related("organisation"))
             )
         )
-        published_updates = (
-            ProgressUpdate.objects.published()
-            .select_related("organisation")
-            .prefetch_related(
-                "evidence", Prefetch("reviews", queryset=queries, to_attr="public_queries")
-            )
-            .order_by("-as_of", "-published_at")
+        prefetch_related_objects(
+            [update for update in commitment.published_updates if update.has_evidence],
+            Prefetch("evidence", to_attr="public_evidence"),
         )
-        return (
-            Commitment.objects.public()
-            .select_related(
-                "reply__proposal__session", "reply__organisation", "lead_organisation", "parent"
-            )
-            .defer("reply__full_text")
-            .prefetch_related(
-                "co_organisations",
-                Prefetch("updates", queryset=published_updates, to_attr="published_updates"),
-                Prefetch("children", queryset=Commitment.objects.public().order_by("position")),
-            )
+        prefetch_related_objects(
+            [update for update in commitment.published_updates if update.has_queries],
+            Prefetch("reviews", queryset=queries, to_attr="public_queries"),
         )
+        for update in commitment.published_updates:
+            if not update.has_evidence:
+                update.public_evidence = []
+            if not update.has_queries:
+                update.public_queries = []
+        lookups = [
+            *(["co_organisations"] if commitment.has_co_organisations else []),
+            *(
+                [Prefetch("children", Commitment.objects.public().order_by("position"))]
+                if commitment.has_children
+                else []
+            ),
+        ]
+        prefetch_related_objects([commitment], *lookups)
+        return commitment
 
     def get_context_data(self, **kwargs):
         commitment = self.object
-        children = list(commitment.children.all())
+        children = list(commitment.children.all()) if commitment.has_children else []
+        co_organisations = (
+            list(commitment.co_organisations.all()) if commitment.has_co_organisations else []
+        )
         return super().get_context_data(
             revisions=[u for u in commitment.published_updates if u.new_target_date],
+            co_organisations=co_organisations,
             stale_days=settings.TRACKER_STALE_DAYS,
             rollup=roll_up(children) if children else None,
             **kwargs,
