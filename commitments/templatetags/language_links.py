@@ -1,18 +1,39 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.translation import override
 
 register = template.Library()
+
+
+def path_in_language(request, language_code) -> str:
+    """This page's path in another language, as django.urls.translate_url gives it, but from the
+    view the request already resolved to: every page asks for it three times or more."""
+    paths = request.__dict__.setdefault("_paths_in_languages", {})
+    if language_code not in paths:
+        match, path = request.resolver_match, request.path
+        if match is not None and match.url_name:
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            with override(language_code):
+                try:
+                    path = reverse(name, args=match.args, kwargs=match.kwargs)
+                except NoReverseMatch:
+                    pass
+        paths[language_code] = path
+    return paths[language_code]
 
 
 @register.simple_tag(takes_context=True)
 def url_in_language(context, language_code):
     """This page's address in another language (plain links cache well; a POST form would not)."""
     request = context["request"]
-    current = request.get_full_path()
-    translated = translate_url(current, language_code)
+    translated = path_in_language(request, language_code)
     # Addresses outside i18n_patterns (sign-in pages) have no other-language twin.
-    return "" if translated == current else translated
+    if translated == request.path:
+        return ""
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    return f"{translated}?{query}" if query else translated
 
 
 @register.simple_tag(takes_context=True)
@@ -25,12 +46,11 @@ def language_alternates(context):
     match = request.resolver_match
     if match is None or match.namespace != "commitments" or request.GET:
         return []
-    path = request.path
     alternates = [
-        {"code": code, "url": request.build_absolute_uri(translate_url(path, code))}
+        {"code": code, "url": request.build_absolute_uri(path_in_language(request, code))}
         for code, _name in settings.LANGUAGES
     ]
-    default_path = translate_url(path, settings.LANGUAGE_CODE)
+    default_path = path_in_language(request, settings.LANGUAGE_CODE)
     neutral = default_path.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
     alternates.append({"code": "x-default", "url": request.build_absolute_uri(neutral)})
     return alternates
