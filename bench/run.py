@@ -5,17 +5,21 @@ bare one-view project with the same gunicorn settings, loads each page with wrk,
 in-process, times the full CSV export and a series of uncached text searches, and prints the
 slowest query plans. Pages are loaded with the page cache on, as in production (issue 6), and
 again from a server with the page cache off, every request a miss (issue 14); a last load walks
-the commitment pages with the cache on, every request a different commitment.
+the commitment pages with the cache on, every request a different commitment. Then the pages on
+misses again at 300,000 commitments, in a copy of the database topped up (growth.py), against
+issue 14's growth target.
 
     .venv/bin/python bench/run.py [--no-fail]
     env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_bench; not
          DATABASE_URL, so that a developer's own database never fills with synthetic rows),
          BENCH_COMMITMENTS (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (4),
-         BENCH_WORKER_CLASS (sync; gthread with BENCH_THREADS, 4, to compare)
+         BENCH_WORKER_CLASS (sync; gthread with BENCH_THREADS, 4, to compare),
+         BENCH_GROWTH_COMMITMENTS (300000; 0: no growth run)
 """
 
 import argparse
 import datetime
+import json
 import os
 import secrets
 import statistics
@@ -26,6 +30,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import quote
 
+import growth
 import loadgen
 import servers
 from report import (
@@ -65,6 +70,18 @@ def parse_args():
     parser.add_argument(
         "--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 4))
     )
+    parser.add_argument(
+        "--growth",
+        type=int,
+        default=int(os.environ.get("BENCH_GROWTH_COMMITMENTS", 300_000)),
+        help="Then load the pages again at this many commitments (0: not at all).",
+    )
+    parser.add_argument(
+        "--misses-only",
+        action="store_true",
+        help="Only the bare view and the pages on misses (the growth run).",
+    )
+    parser.add_argument("--json", type=Path, help="Write the figures on misses to this file.")
     return parser.parse_args()
 
 
@@ -359,6 +376,26 @@ def measure_export(env, path) -> Row:
     return row
 
 
+def connection_is_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def measure_misses_only(args, env, rows_by_path, cookie, random_paths, held):
+    """The growth run (growth.py): the bare view, every page on misses, the random pages."""
+    print(f"Loading pages on misses at {held:,} commitments for {args.seconds} s each …")
+    bare = [measure_bare(args, env)]
+    measure_misses(args, env, rows_by_path, cookie)
+    with servers.Gunicorn("tracker.wsgi", env=env, workers=WORKERS) as app:
+        random_row = measure_random_pages(args, app, random_paths)
+    bare.append(measure_bare(args, env))
+    rate = sum(load.requests_per_second for load in bare) / 2
+    figures = growth.figures_of([*rows_by_path.values(), random_row], rate, held)
+    if args.json:
+        args.json.write_text(json.dumps(figures), encoding="utf-8")
+
+
 def configure(database_url: str) -> dict:
     """Environment for this process and for gunicorn; returns gunicorn's."""
     common = {
@@ -418,6 +455,10 @@ def main():
     }
     random_paths = random_commitment_paths()
 
+    if args.misses_only:
+        measure_misses_only(args, env, rows_by_path, cookie, random_paths, held)
+        return
+
     print("Counting SQL per request (in-process) …")
     statements, alone = count_all(rows_by_path, user)
     search = cold_searches(ex)
@@ -445,18 +486,25 @@ def main():
     costs = {name: (alone[name], sql_ms.get(name, 0.0)) for name in alone}
     rows = [Row("bare Django view", "bare", load=bare_load), *rows_by_path.values()]
     rows += [random_row, export_row]
+    growth_text, grew = "", []
+    if args.growth > held and connection_is_postgresql():
+        smaller = growth.figures_of(rows, bare_load.requests_per_second, held)
+        growth_text, grew = growth.section(
+            smaller, growth.measure_larger(args, database_url, args.growth)
+        )
     context = {
         "held": held,
         "bare": bare,
         "load": (load_before, os.getloadavg()[0]),
         "store_checks": store_checks,
+        "growth": growth_text,
     }
     summary = render(args, ex, context, rows, plans, costs)
     print("\n" + summary)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(summary + "\n", encoding="utf-8")
     print(f"\nSaved to {RESULTS.relative_to(ROOT)}")
-    failed = [row.name for row in rows if row.failures(bare_load.requests_per_second)]
+    failed = [row.name for row in rows if row.failures(bare_load.requests_per_second)] + grew
     if failed and not args.no_fail:
         sys.exit(f"{len(failed)} of {len(rows) - 1} pages miss their targets: {', '.join(failed)}")
 
@@ -484,6 +532,7 @@ def render(args, ex, context, rows, plans, costs) -> str:
             table(rows, rate),
             table_notes(rows, context["store_checks"]),
             cold_search_section(search),
+            *([context["growth"]] if context["growth"] else []),
             costs_section(costs),
             plans_section(plans),
         ]

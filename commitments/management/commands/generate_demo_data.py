@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from commitments.data_version import bump_data_version
 from commitments.models import Commitment, ProgressUpdate, Proposal, Reply
 from commitments.synthetic.build import Generator
+from commitments.tallies import compact
 
 ANALYZED_TABLES = [Proposal, Reply, Commitment, ProgressUpdate]
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             counts = Generator(seed=seed).run(commitments, progress=self._progress)
             # Bulk inserts send no signals: cached pages must still see the new rows.
             bump_data_version()
+        # The bulk inserts left the kept counts in many pieces: fold them before anyone reads.
+        compact()
         if connection.vendor == "postgresql":
             # Fresh planner statistics, or the first queries plan for empty tables.
             with connection.cursor() as cursor:
