@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from .models import (
+    COMPLETED_STATUSES,
     Commitment,
     Organisation,
     ProgressUpdate,
@@ -38,7 +39,6 @@ from .models import (
     Status,
 )
 
-COMPLETED_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED)
 CATEGORIES = [category.value for category in Reply.Category]
 LEVELS = [level.value for level in SatisfactionRating.Level]
 # Years a report can be asked for: the filters' range (commitments/filters.py).

@@ -24,7 +24,7 @@ same figures are counted from the commitments, as before.
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
-from .models import Commitment, CommitmentCount, Status
+from .models import COMPLETED_STATUSES, Commitment, CommitmentCount, Status
 
 CO_HANDLING = "commitments_commitment_co_organisations"
 # Fold the rows once there are this many more than groups: a read stays a few milliseconds.
@@ -35,10 +35,7 @@ def kept_by_database() -> bool:
     return connection.vendor == "postgresql"
 
 
-COMPLETED = (Status.COMPLETED, Status.COMPLETED_MODIFIED)
-
-
-def _live(commitments) -> tuple[list[dict], dict]:
+def live_counts(commitments) -> tuple[list[dict], dict]:
     """The figures counted from the commitments themselves (SQLite, and the tests' reference)."""
     found = (
         commitments.with_flags()
@@ -61,7 +58,7 @@ def _live(commitments) -> tuple[list[dict], dict]:
         )
         for name in ("total", "overdue", "stale"):
             group[name] += row[name]
-        if status in COMPLETED:
+        if status in COMPLETED_STATUSES:
             group["completed"] += row["total"]
     return list(groups.values()), per_status
 
@@ -76,7 +73,7 @@ def tally(organisation=None) -> tuple[list[dict], dict]:
     if organisation is not None:
         commitments = commitments.for_organisation(organisation)
     if not kept_by_database():
-        return _live(commitments)
+        return live_counts(commitments)
     # An organisation's scorecard counts what it leads or co-handles, in one row per session.
     key = ("lead_organisation", "session") if organisation is None else ("session",)
     statement, params = _tally_sql(organisation, commitments, key)
@@ -117,7 +114,7 @@ def _tally_sql(organisation, commitments, key) -> tuple[str, list]:
             FROM {table} WHERE {where}
             GROUP BY GROUPING SETS ((organisation_id, session_id), (status))"""
     ]
-    params = [[str(status) for status in COMPLETED], *params]
+    params = [[str(status) for status in COMPLETED_STATUSES], *params]
     for kind, flagged in (("overdue", commitments.overdue()), ("stale", commitments.stale())):
         counted = flagged.order_by().values_list(*key).annotate(n=Count("*"))
         sql, flag_params = counted.query.sql_with_params()

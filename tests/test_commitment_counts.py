@@ -47,7 +47,7 @@ def counted(organisation=None):
     commitments = Commitment.objects.all()
     if organisation is not None:
         commitments = commitments.for_organisation(organisation)
-    rows, per_status = tallies._live(commitments)
+    rows, per_status = tallies.live_counts(commitments)
     if organisation is not None:
         # Kept counts group an organisation's commitments by session alone.
         merged = {}

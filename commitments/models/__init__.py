@@ -11,6 +11,7 @@ from ..data_version import DataVersion
 from ..throttling import RequestCount
 from .base import EditConflict, SortIndex, Versioned
 from .commitments import (
+    COMPLETED_STATUSES,
     FINAL_STATUSES,
     LAST_ACTIVITY,
     STATUS_DEFINITIONS,
@@ -45,6 +46,7 @@ from .replies import (
 from .updates import Evidence, ProgressUpdate, ProgressUpdateQuerySet, evidence_upload_to
 
 __all__ = [
+    "COMPLETED_STATUSES",
     "FINAL_STATUSES",
     "LAST_ACTIVITY",
     "STATUS_DEFINITIONS",

@@ -32,6 +32,8 @@ class Status(models.TextChoices):
 
 
 FINAL_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED, Status.NOT_PURSUED)
+# Counted as "completed" by the overview, the scorecards and the year's report.
+COMPLETED_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED)
 # The vocabulary's own order (not assessed … not pursued), so "sort by status" reads naturally.
 STATUS_RANK = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),

@@ -30,7 +30,6 @@ from ..subtargets import roll_up
 from ..tallies import list_count, tally
 from .export import column_descriptions
 
-COMPLETED_STATUSES = (Status.COMPLETED, Status.COMPLETED_MODIFIED)
 LATEST_UPDATES_SHOWN = 8
 SCORECARD_ITEMS_SHOWN = 20
 
