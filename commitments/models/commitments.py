@@ -63,6 +63,23 @@ def stale_cutoff():
     return timezone.now() - datetime.timedelta(days=settings.TRACKER_STALE_DAYS)
 
 
+def handled_by(organisation, field: str = "pk") -> Q:
+    """Rows whose `field` is a commitment that `organisation` leads or co-handles.
+
+    Subqueries rather than a join + DISTINCT: counts and aggregates stay exact and cheap. Under
+    the OR each is hashed once and probed per row, so a list sorted by another index can stop
+    early. On another model (`field="commitment"`), the commitments it leads are a subquery too:
+    probing a set of ids is cheaper than looking up each row's commitment."""
+    co_handled = Commitment.co_organisations.through.objects.filter(
+        organisation=organisation
+    ).values("commitment_id")
+    if field == "pk":
+        led = Q(lead_organisation=organisation)
+    else:
+        led = Q(**{f"{field}__in": Commitment.objects.filter(lead_organisation=organisation)})
+    return led | Q(**{f"{field}__in": co_handled})
+
+
 class CommitmentQuerySet(models.QuerySet):
     def open(self):
         """Commitments whose status is not final."""
@@ -107,12 +124,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_organisation(self, organisation):
         """Commitments an organisation leads or co-handles."""
-        # A subquery rather than a join + DISTINCT: counts and aggregates stay exact and cheap.
-        # Under the OR it is hashed once and probed per row, so a sorted list can stop early.
-        co_handled = Commitment.co_organisations.through.objects.filter(
-            organisation=organisation
-        ).values("commitment_id")
-        return self.filter(Q(lead_organisation=organisation) | Q(pk__in=co_handled))
+        return self.filter(handled_by(organisation))
 
     def in_session(self, session):
         """Commitments answering proposals of one session."""

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from ..redaction import redact_contacts
 from .base import Versioned
-from .commitments import STATUSES_NEEDING_PROOF, Commitment, Status
+from .commitments import STATUSES_NEEDING_PROOF, Commitment, Status, handled_by
 from .organisations import Organisation
 
 
@@ -23,6 +23,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def published(self):
         """Updates the public may see."""
         return self.filter(state=ProgressUpdate.State.PUBLISHED)
+
+    def for_organisation(self, organisation):
+        """Updates on the commitments an organisation leads or co-handles."""
+        return self.filter(handled_by(organisation, "commitment"))
 
     def visible_to(self, user):
         """Published updates for everyone; signed-in users also see others' non-draft updates."""

@@ -97,10 +97,10 @@ class Tally:
         )
 
 
-def latest_published_updates(limit, commitments=None):
+def latest_published_updates(limit, organisation=None):
     updates = ProgressUpdate.objects.published()
-    if commitments is not None:
-        updates = updates.filter(commitment__in=commitments)
+    if organisation is not None:
+        updates = updates.for_organisation(organisation)
     return updates.select_related("commitment", "organisation").order_by("-published_at")[:limit]
 
 
@@ -285,7 +285,7 @@ class OrganisationDetailView(DetailView):
             counts=tally.counts(),
             status_rows=tally.status_rows(),
             attention=attention,
-            latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN, commitments),
+            latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN, self.object),
             rounds=Rehandling.objects.for_organisation(self.object).counts(),
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
