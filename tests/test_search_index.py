@@ -125,6 +125,7 @@ def test_a_two_character_term_is_narrowed_by_the_bigram_index():
     sql = str(Commitment.objects.search("招商").query)
 
     assert "search_grams" in sql
+    assert "tracker_bigrams" in sql  # the proposal titles' index (migration 0014)
 
 
 def test_bigrams_fold_case_one_character_for_one():
@@ -132,3 +133,29 @@ def test_bigrams_fold_case_one_character_for_one():
     assert term_grams("ß招") is None  # upper case of ß is longer: the scan decides
     assert term_grams("招") is None
     assert sorted(term_grams("招商引资")) == sorted(["招商", "商引", "引资"])
+
+
+@pytest.mark.django_db
+def test_a_search_with_more_matches_than_it_counts_says_more_than_and_lists_them(client, settings):
+    settings.TRACKER_SEARCH_COUNT_LIMIT = 3
+    make_world(["加装电梯第一批", "加装电梯第二批", "加装电梯第三批", "加装电梯第四批", "其他"])
+
+    response = client.get("/zh-hans/commitments/?q=电梯")
+
+    page = response.content.decode()
+    assert "找到超过 3 项承诺" in page
+    assert page.count('class="commitment-card"') == 4  # up to the limit and one more
+    english = client.get("/en/commitments/?q=电梯").content.decode()
+    assert "More than 3 commitments found" in english
+
+
+@pytest.mark.django_db
+def test_a_search_within_the_limit_gives_the_exact_number(client, settings):
+    settings.TRACKER_SEARCH_COUNT_LIMIT = 3
+    # The third matches through its proposal's title (make_world: the texts in reverse).
+    make_world(["加装电梯第一批", "加装电梯第二批", "其他"])
+
+    page = client.get("/en/commitments/?q=电梯").content.decode()
+
+    assert "3 commitments found" in page
+    assert "More than" not in page

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import DEFERRED, Case, F, Q, Value, When
+from django.db.models import DEFERRED, Case, F, Func, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,13 @@ STATUS_DEFINITIONS = {
 
 # When a commitment last moved: its last published update, or its creation if none yet.
 LAST_ACTIVITY = Coalesce(F("last_published_at"), F("created_at"))
+
+
+def title_bigrams():
+    """A proposal title's bigrams, as the index of migration 0014 holds them (PostgreSQL)."""
+    from django.contrib.postgres.fields import ArrayField
+
+    return Func(F("title"), function="tracker_bigrams", output_field=ArrayField(models.TextField()))
 
 
 def stale_cutoff():
@@ -150,6 +157,11 @@ class CommitmentQuerySet(models.QuerySet):
         # LIKE scans the promised texts about twice as fast as UPPER(…) LIKE UPPER(…).
         lookup = "icontains" if text.lower() != text.upper() else "contains"
         proposals = Proposal.objects.filter(**{f"title__{lookup}": text})
+        if grams and lookup == "contains":
+            # Proposal titles have a bigram index too (migration 0014), without case folding.
+            proposals = proposals.alias(title_grams=title_bigrams()).filter(
+                title_grams__contains=grams
+            )
         # The proposal title through a subquery, not a join, so the filter runs before the joins.
         return queryset.filter(
             Q(**{f"title__{lookup}": text})

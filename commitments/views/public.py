@@ -126,6 +126,7 @@ class OverviewView(TemplateView):
 class CommitmentListView(FilterView):
     filterset_class = CommitmentFilter
     paginate_by = 20
+    count_limit = None  # a text search's count stopped here (get_paginator)
     template_name = "commitments/commitment_list.html"
 
     def get_queryset(self):
@@ -140,13 +141,20 @@ class CommitmentListView(FilterView):
         # The number found, from the counts the database keeps when the filters allow: an exact
         # COUNT over the filtered commitments costs as much as the page itself and more.
         known = list_count(self.filterset)
+        if known is None and self.filterset.is_valid() and self.filterset.form.cleaned_data["q"]:
+            # A text search: counted up to the limit. Beyond it the list says "more than"
+            # and its pages run to the limit; the export holds every match.
+            limit = settings.TRACKER_SEARCH_COUNT_LIMIT
+            known = queryset.order_by()[: limit + 1].count()
+            if known > limit:
+                self.count_limit = limit
         if known is not None:
             paginator.count = known
         return paginator
 
     def get_context_data(self, **kwargs):
         form = self.filterset.form
-        return super().get_context_data(
+        context = super().get_context_data(
             organisations=form.fields["organisation"].queryset,
             sessions=form.fields["session"].queryset,
             years=form.fields["session"]
@@ -156,6 +164,9 @@ class CommitmentListView(FilterView):
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
         )
+        # Set by get_paginator, which the context above has just called.
+        context["count_limit"] = self.count_limit
+        return context
 
 
 class CommitmentDetailView(DetailView):
