@@ -106,6 +106,16 @@ def add_commitment(reply, lead, position, **fields):
     )
 
 
+def three_commitments(world):
+    """Two commitments led by the first bureau, one by the second, in three replies."""
+    bureaus, _sessions, replies = world
+    for position, (reply, lead) in enumerate(
+        [(replies[0], bureaus[0]), (replies[1], bureaus[1]), (replies[2], bureaus[0])], 1
+    ):
+        add_commitment(reply, lead, position)
+    return world
+
+
 def test_new_commitments_are_counted_per_organisation_session_and_status(world):
     bureaus, _sessions, replies = world
     add_commitment(replies[0], bureaus[0], 1)
@@ -180,11 +190,7 @@ def test_a_published_update_moves_the_commitment_between_statuses(world, office_
 
 
 def test_the_list_says_how_many_it_found_as_the_commitments_do(world, client):
-    bureaus, sessions, replies = world
-    for position, (reply, lead) in enumerate(
-        [(replies[0], bureaus[0]), (replies[1], bureaus[1]), (replies[2], bureaus[0])], 1
-    ):
-        add_commitment(reply, lead, position)
+    bureaus, sessions, _replies = three_commitments(world)
     Commitment.objects.filter(lead_organisation=bureaus[1]).update(status=Status.STALLED)
     Commitment.objects.first().co_organisations.add(bureaus[1])
     queries = [
@@ -261,11 +267,7 @@ def test_any_sequence_of_changes_keeps_the_counts(world, operations):
 
 
 def test_the_admin_list_says_how_many_it_found_as_the_commitments_do(world, admin_client):
-    bureaus, sessions, replies = world
-    for position, (reply, lead) in enumerate(
-        [(replies[0], bureaus[0]), (replies[1], bureaus[1]), (replies[2], bureaus[0])], 1
-    ):
-        add_commitment(reply, lead, position)
+    bureaus, sessions, _replies = three_commitments(world)
     Commitment.objects.filter(lead_organisation=bureaus[0]).update(status=Status.ON_TRACK)
     queries = [
         "",
