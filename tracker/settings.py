@@ -332,6 +332,9 @@ TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 60)
 # On PostgreSQL, learn of changes through LISTEN/NOTIFY (one more connection per worker) rather
 # than a query per request.
 TRACKER_PAGE_CACHE_LISTEN = env_bool("TRACKER_PAGE_CACHE_LISTEN", True)
+# Seconds a worker reuses the counts it made for the overview and the organisation pages while
+# no commitment changes (tallies.py): overdue and stale move with the clock. 0: count each time.
+TRACKER_COUNTS_CACHE_SECONDS = env_int("TRACKER_COUNTS_CACHE_SECONDS", 60)
 # Seconds a browser may show a public page, API answer or feed again without asking whether it
 # changed (0: it asks each time, with the page's ETag, and a publication shows at once), and
 # seconds a shared proxy may (conditional.py). Signed-in pages are never kept.

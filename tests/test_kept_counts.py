@@ -1,0 +1,88 @@
+"""A worker reuses the counts it made (tallies.kept) only while no commitment changes.
+
+The overview, the scorecards and the list's "N found" keep their figures for the current public
+data version, at most TRACKER_COUNTS_CACHE_SECONDS. These tests commit their changes, as a
+request does, so that the version moves as it does in production.
+"""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments import tallies
+from commitments.data_version import SCOPES, bump_data_version
+from commitments.models import Commitment, Status
+
+
+@pytest.fixture
+def kept_counts(settings, transactional_db):
+    settings.TRACKER_COUNTS_CACHE_SECONDS = 60
+    cache.clear()
+    # The counters exist from the first migration on; the flush between these tests empties them.
+    for scope in SCOPES:
+        bump_data_version(scope=scope)
+    yield
+    cache.clear()
+
+
+def headline_total(client, path):
+    page = client.get(path).content.decode()
+    return int(re.search(r'class="headline-number">(\d+)<', page)[1])
+
+
+def found(client, query=""):
+    page = client.get(f"/en/commitments/?{query}").content.decode()
+    return int(re.search(r"(\d+) commitments? found", page)[1])
+
+
+def add_commitment(reply, bureau, position):
+    return Commitment.objects.create(
+        reply=reply,
+        position=position,
+        title=f"新增承诺{position}",
+        promised_text="年内完成。",
+        lead_organisation=bureau,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_overview_and_scorecard_count_a_new_commitment_at_once(
+    kept_counts, client, commitment, reply, bureau
+):
+    scorecard = bureau.get_absolute_url()
+    assert headline_total(client, "/en/") == 1
+    assert headline_total(client, scorecard) == 1
+
+    add_commitment(reply, bureau, 2)
+
+    assert headline_total(client, "/en/") == 2
+    assert headline_total(client, scorecard) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_list_says_how_many_it_found_after_a_status_changes(
+    kept_counts, client, commitment, reply, bureau
+):
+    add_commitment(reply, bureau, 2)
+    assert found(client) == 2
+    assert found(client, "status=stalled") == 0
+
+    # QuerySet.update() bumps nothing through signals: the workflow bumps the version itself,
+    # and so must every writer that skips them (data_version.py).
+    Commitment.objects.filter(pk=commitment.pk).update(status=Status.STALLED)
+    bump_data_version()
+
+    assert found(client, "status=stalled") == 1
+    assert found(client) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_between_changes_the_counts_are_not_made_again(kept_counts, commitment):
+    first = tallies.tally()
+    with CaptureQueriesContext(connection) as counting:
+        again = tallies.tally()
+    assert again == first
+    assert not [q for q in counting.captured_queries if "commitments_commitment" in q["sql"]]
