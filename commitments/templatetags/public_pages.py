@@ -202,6 +202,29 @@ def sample_badge():
 
 
 @register.simple_tag
+def options(choices, selected, value="", label=""):
+    """A select's options, `selected` marked: `choices` are (value, label) pairs, objects whose
+    attributes `value` and `label` name, or plain values that are their own labels. Compared as
+    the submitted text is, as strings; nothing is marked when nothing was submitted."""
+    if value:
+        choices = [(getattr(item, value), getattr(item, label)) for item in choices]
+    else:
+        choices = [item if isinstance(item, tuple | list) else (item, item) for item in choices]
+    chosen = None if selected is None else str(selected)
+    return mark_safe(
+        "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                option,
+                " selected" if str(option) == chosen else "",
+                text,
+            )
+            for option, text in choices
+        )
+    )
+
+
+@register.simple_tag
 def group_count_rows(rows, none_label):
     """The rows of a table of counts per organisation or session (_counts_by_group.html).
 

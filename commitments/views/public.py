@@ -31,6 +31,22 @@ from ..tallies import list_count, tally
 from .export import column_descriptions
 
 LATEST_UPDATES_SHOWN = 8
+# The columns of a commitment card (templatetags/public_pages.py, commitment_cards): its own, the
+# flags' (is_overdue, is_stale), and the proposal's and lead organisation's it names.
+CARD_FIELDS = [
+    "title",
+    "status",
+    "progress",
+    "promised_text",
+    "parent",
+    "current_target_date",
+    "last_published_at",
+    "created_at",
+    "reply__proposal__title",
+    "reply__proposal__is_sample",
+    "lead_organisation__name",
+    "lead_organisation__short_name",
+]
 SCORECARD_ITEMS_SHOWN = 20
 
 
@@ -130,10 +146,12 @@ class CommitmentListView(FilterView):
     template_name = "commitments/commitment_list.html"
 
     def get_queryset(self):
+        # What the cards show (commitment_cards), and no more: every column is compiled, read
+        # and made into an attribute for each of the 20 rows.
         return (
             Commitment.objects.public()
-            .select_related("reply__proposal__session", "lead_organisation")
-            .defer("reply__full_text")
+            .select_related("reply__proposal", "lead_organisation")
+            .only(*CARD_FIELDS)
         )
 
     def get_paginator(self, queryset, *args, **kwargs):
