@@ -20,21 +20,16 @@ over the open commitments past their date or cutoff, from covering partial index
 SQLite, the embedded demo database, has no statement triggers with transition tables: there the
 same figures are counted from the commitments, as before.
 
-Each worker keeps the figures it counted for TRACKER_COUNTS_CACHE_SECONDS (60), in Django's cache
-with the public data version as the cache version (data_version.py): a change to any commitment
-moves the version and the next page counts again, and the clock's part (overdue, stale) is never
-more than that many seconds old, as a shared proxy may keep the page itself (conditional.py).
-The overview and the 62 organisation pages then cost no count at all between changes.
+Each worker keeps the figures it counted for the current public data version (kept.py): the
+overview and the organisation pages cost no count at all between two changes.
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from .kept import kept
 from .models import COMPLETED_STATUSES, Commitment, CommitmentCount, Status
-from .version_watcher import watcher
 
 CO_HANDLING = "commitments_commitment_co_organisations"
 # Fold the rows once there are this many more than groups: a read stays a few milliseconds.
@@ -77,20 +72,10 @@ def tally(organisation=None) -> tuple[list[dict], dict]:
     """Counts of every commitment, or of those `organisation` leads or co-handles.
 
     Returns rows per lead organisation and session (`lead_organisation`, `session`, `total`,
-    `completed`, `overdue`, `stale`) and the number per status: as this worker counted them for
-    the current public data version within TRACKER_COUNTS_CACHE_SECONDS, else counted now."""
+    `completed`, `overdue`, `stale`) and the number per status, as this worker last counted them
+    for the current public data version (kept.py)."""
     key = f"tally:{organisation.pk if organisation else ''}:{timezone.localdate()}"
     return kept(key, lambda: count_now(organisation))
-
-
-def kept(key: str, count):
-    """count(), as this worker last made it for the current public data version, at most
-    TRACKER_COUNTS_CACHE_SECONDS ago."""
-    seconds = settings.TRACKER_COUNTS_CACHE_SECONDS
-    versions = watcher.current() if seconds else None
-    if versions is None:
-        return count()
-    return cache.get_or_set(key, count, seconds, version=versions[0])
 
 
 def count_now(organisation=None) -> tuple[list[dict], dict]:

@@ -32,8 +32,9 @@ def _no_page_cache(settings):
     # Each test's transaction rolls the data version back, so a page stored by one test could be
     # served to the next; test_page_cache.py turns the cache on with an empty store.
     settings.TRACKER_PAGE_CACHE = False
-    # The same for the counts a worker keeps (tallies.py); test_commitment_counts.py keeps them.
-    settings.TRACKER_COUNTS_CACHE_SECONDS = 0
+    # The same for the counts and summaries a worker keeps (kept.py); test_kept_summaries.py
+    # keeps them.
+    settings.TRACKER_SUMMARY_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

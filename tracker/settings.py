@@ -163,15 +163,28 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
+# On PostgreSQL, values sent apart from the statements, so that the pages that look a row up by
+# id can have their plans kept (commitments/plans.py). 0: behind a transaction-pooling proxy that
+# cannot keep prepared statements (pgbouncer before 1.21).
+DATABASE_REUSE_PLANS = env_bool("DATABASE_REUSE_PLANS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request's statements are short. Starting parallel workers for one costs more than it
     # saves (the workspace's counts took 12 ms with them, 5 ms without), and on a busy server
     # they only take cores from the other requests. 0: none; more for a reporting replica.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _parallel = env_int("DATABASE_PARALLEL_WORKERS", 0)
+    _options.setdefault("server_side_binding", DATABASE_REUSE_PLANS)
     _options["options"] = (
         f"{_options.get('options', '')} -c max_parallel_workers_per_gather={_parallel}".strip()
     )
+# Each worker's own memory: the counts and page parts it keeps (commitments/kept.py), a few
+# thousand small entries (a count per list filter, a part per organisation and language).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("TRACKER_SUMMARY_CACHE_ENTRIES", 5000)},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "commitments.User"
 
@@ -332,9 +345,9 @@ TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 60)
 # On PostgreSQL, learn of changes through LISTEN/NOTIFY (one more connection per worker) rather
 # than a query per request.
 TRACKER_PAGE_CACHE_LISTEN = env_bool("TRACKER_PAGE_CACHE_LISTEN", True)
-# Seconds a worker reuses the counts it made for the overview and the organisation pages while
-# no commitment changes (tallies.py): overdue and stale move with the clock. 0: count each time.
-TRACKER_COUNTS_CACHE_SECONDS = env_int("TRACKER_COUNTS_CACHE_SECONDS", 60)
+# Seconds a worker keeps the counts and summaries it made for the current data version
+# (commitments/kept.py): overdue and stale move with the clock. 0: made for each request.
+TRACKER_SUMMARY_CACHE_SECONDS = env_int("TRACKER_SUMMARY_CACHE_SECONDS", 60)
 # Seconds a browser may show a public page, API answer or feed again without asking whether it
 # changed (0: it asks each time, with the page's ETag, and a publication shows at once), and
 # seconds a shared proxy may (conditional.py). Signed-in pages are never kept.

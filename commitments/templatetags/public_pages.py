@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -187,6 +187,52 @@ def attention_items(commitments):
                 else not_stated,
             )
             for commitment in commitments
+        )
+    )
+
+
+UPDATE_BODY = """<h3><time datetime="{iso_date}">{date}</time></h3>
+      <p class="badges">
+        {change}{status}
+        <span class="muted">{progress}</span>
+      </p>
+      <div class="update-text">{text}</div>{reason}{new_target}"""
+
+
+@register.simple_tag
+def update_body(update):
+    """A published update on its commitment's timeline: date, status (and the one it replaced),
+    progress, text, reason and revised target date. Its evidence and queries follow it."""
+    change = ""
+    if update.status_before and update.status_before != update.status:
+        change = format_html(
+            '{} <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> ',
+            status_badge(update.status_before),
+            _("changed to"),
+        )
+    reason = new_target = ""
+    if update.reason:
+        reason = format_html(
+            "\n      <p><strong>{}:</strong> {}</p>", _("Reason"), update.public_reason
+        )
+    if update.new_target_date:
+        new_target = format_html(
+            "\n      <p><strong>{}</strong> {}. {}: {}</p>",
+            _("Target date revised to"),
+            local_date(update.new_target_date),
+            _("Reason"),
+            update.public_target_date_reason,
+        )
+    return mark_safe(
+        UPDATE_BODY.format(
+            iso_date=update.as_of.isoformat(),
+            date=escape(local_date(update.as_of)),
+            change=change,
+            status=status_badge(update.status),
+            progress=escape(_("Progress %(progress)s%%") % {"progress": update.progress}),
+            text=linebreaks(update.public_text, autoescape=True),
+            reason=reason,
+            new_target=new_target,
         )
     )
 

@@ -8,10 +8,12 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from ..filters import CommitmentFilter
+from ..kept import fragment_context, kept
 from ..models import (
     FINAL_STATUSES,
     STATUS_DEFINITIONS,
@@ -26,6 +28,7 @@ from ..models import (
     Session,
     Status,
 )
+from ..plans import reused_plans
 from ..subtargets import roll_up
 from ..tallies import list_count, tally
 from .export import column_descriptions
@@ -133,8 +136,9 @@ class OverviewView(TemplateView):
             ),
             by_session=tally.by("session", Session, param="session", value=lambda s: s.pk),
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN),
-            rounds=Rehandling.objects.counts(),
+            rounds=kept(f"rounds::{timezone.localdate()}", Rehandling.objects.counts),
             stale_days=settings.TRACKER_STALE_DAYS,
+            **fragment_context(),
             **kwargs,
         )
 
@@ -211,6 +215,10 @@ class CommitmentDetailView(DetailView):
         )
 
     def get_object(self, queryset=None):
+        with reused_plans():
+            return self.get_commitment(queryset)
+
+    def get_commitment(self, queryset):
         commitment = super().get_object(queryset)
         commitment.published_updates = list(
             ProgressUpdate.objects.published()
@@ -284,6 +292,10 @@ class ReplyDetailView(DetailView):
             Prefetch("commitments", queryset=Commitment.objects.public().order_by("position")),
         )
 
+    def get_object(self, queryset=None):
+        with reused_plans():
+            return super().get_object(queryset)
+
     def get_context_data(self, **kwargs):
         # The letter's commitments, each with the sub-targets the bureau split it into.
         commitments = list(self.object.commitments.all())
@@ -315,8 +327,12 @@ class OrganisationDetailView(DetailView):
             status_rows=tally.status_rows(),
             attention=attention,
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN, self.object),
-            rounds=Rehandling.objects.for_organisation(self.object).counts(),
+            rounds=kept(
+                f"rounds:{self.object.pk}:{timezone.localdate()}",
+                Rehandling.objects.for_organisation(self.object).counts,
+            ),
             stale_days=settings.TRACKER_STALE_DAYS,
+            **fragment_context(),
             **kwargs,
         )
 

@@ -1,10 +1,12 @@
-"""A worker reuses the counts it made (tallies.kept) only while no commitment changes.
+"""A worker reuses the counts and page parts it made (kept.py) only while nothing public changes.
 
-The overview, the scorecards and the list's "N found" keep their figures for the current public
-data version, at most TRACKER_COUNTS_CACHE_SECONDS. These tests commit their changes, as a
-request does, so that the version moves as it does in production.
+The overview, the scorecards and the list's "N found" keep their figures, and the overview and
+scorecards their latest updates and overdue lists, for the current public data version, at most
+TRACKER_SUMMARY_CACHE_SECONDS. These tests commit their changes, as a request does, so that the
+version moves as it does in production.
 """
 
+import datetime
 import re
 
 import pytest
@@ -15,11 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from commitments import tallies
 from commitments.data_version import SCOPES, bump_data_version
 from commitments.models import Commitment, Status
+from tests.workspace_support import publish
 
 
 @pytest.fixture
 def kept_counts(settings, transactional_db):
-    settings.TRACKER_COUNTS_CACHE_SECONDS = 60
+    settings.TRACKER_SUMMARY_CACHE_SECONDS = 60
     cache.clear()
     # The counters exist from the first migration on; the flush between these tests empties them.
     for scope in SCOPES:
@@ -86,3 +89,31 @@ def test_between_changes_the_counts_are_not_made_again(kept_counts, commitment):
         again = tallies.tally()
     assert again == first
     assert not [q for q in counting.captured_queries if "commitments_commitment" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_shows_at_once_among_the_latest_updates(
+    kept_counts, client, commitment, bureau, make_update
+):
+    scorecard = bureau.get_absolute_url()
+    publish(make_update(commitment, text="第一次进展：完成选址。"))
+    for page in ("/en/", scorecard):
+        assert "第一次进展" in client.get(page).content.decode()
+
+    publish(make_update(commitment, text="第二次进展：开工建设。"))
+
+    for page in ("/en/", scorecard):
+        assert "第二次进展" in client.get(page).content.decode(), page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scorecard_lists_a_commitment_once_it_is_overdue(kept_counts, client, commitment, bureau):
+    scorecard = bureau.get_absolute_url()
+    assert "Nothing is overdue" in client.get(scorecard).content.decode()
+
+    commitment.current_target_date = datetime.date(2020, 1, 1)
+    commitment.save()
+
+    page = client.get(scorecard).content.decode()
+    assert "Nothing is overdue" not in page
+    assert commitment.title in page
