@@ -20,13 +20,13 @@ over the open commitments past their date or cutoff, from covering partial index
 SQLite, the embedded demo database, has no statement triggers with transition tables: there the
 same figures are counted from the commitments, as before.
 
-Each worker keeps the figures it counted for the current public data version (kept.py): the
-overview and the organisation pages cost no count at all between two changes.
+Each worker keeps the figures made from them for the current public data version (kept.py): the
+overview and the organisation pages cost no count at all between two changes, nor does the list's
+"N found".
 """
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from .kept import kept
 from .models import COMPLETED_STATUSES, Commitment, CommitmentCount, Status
@@ -72,15 +72,8 @@ def tally(organisation=None) -> tuple[list[dict], dict]:
     """Counts of every commitment, or of those `organisation` leads or co-handles.
 
     Returns rows per lead organisation and session (`lead_organisation`, `session`, `total`,
-    `completed`, `overdue`, `stale`) and the number per status, as this worker last counted them
-    for the current public data version (kept.py)."""
-    key = f"tally:{organisation.pk if organisation else ''}:{timezone.localdate()}"
-    return kept(key, lambda: count_now(organisation))
-
-
-def count_now(organisation=None) -> tuple[list[dict], dict]:
-    """tally(), counted now. On PostgreSQL in one statement: the kept counts grouped both ways,
-    and the live overdue and stale counts."""
+    `completed`, `overdue`, `stale`) and the number per status. On PostgreSQL in one statement:
+    the kept counts grouped both ways, and the live overdue and stale counts."""
     commitments = Commitment.objects.public()
     if organisation is not None:
         commitments = commitments.for_organisation(organisation)

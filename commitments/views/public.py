@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -117,30 +118,44 @@ class Tally:
 
 
 def latest_published_updates(limit, organisation=None):
-    updates = ProgressUpdate.objects.published()
-    if organisation is not None:
-        updates = updates.for_organisation(organisation)
-    return updates.select_related("commitment", "organisation").order_by("-published_at")[:limit]
+    """The latest published updates, read only when a page renders them rather than shows the
+    ones it kept ({% cache %} in the template): building the query alone takes 0.4 ms."""
+
+    def read():
+        updates = ProgressUpdate.objects.published()
+        if organisation is not None:
+            updates = updates.for_organisation(organisation)
+        updates = updates.select_related("commitment", "organisation")
+        return list(updates.order_by("-published_at")[:limit])
+
+    return SimpleLazyObject(read)
 
 
 class OverviewView(TemplateView):
     template_name = "commitments/overview.html"
 
     def get_context_data(self, **kwargs):
-        tally = Tally()
         return super().get_context_data(
-            counts=tally.counts(),
-            status_rows=tally.status_rows(),
-            by_organisation=tally.by(
-                "lead_organisation", Organisation, param="organisation", value=lambda o: o.slug
-            ),
-            by_session=tally.by("session", Session, param="session", value=lambda s: s.pk),
+            **kept(f"overview:{timezone.localdate()}", self.figures),
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN),
-            rounds=kept(f"rounds::{timezone.localdate()}", Rehandling.objects.counts),
             stale_days=settings.TRACKER_STALE_DAYS,
             **fragment_context(),
             **kwargs,
         )
+
+    @staticmethod
+    def figures():
+        """Every figure of the overview, from one tally: they agree with each other."""
+        tally = Tally()
+        return {
+            "counts": tally.counts(),
+            "status_rows": tally.status_rows(),
+            "by_organisation": tally.by(
+                "lead_organisation", Organisation, param="organisation", value=lambda o: o.slug
+            ),
+            "by_session": tally.by("session", Session, param="session", value=lambda s: s.pk),
+            "rounds": Rehandling.objects.counts(),
+        }
 
 
 class CommitmentListView(FilterView):
@@ -311,10 +326,18 @@ class OrganisationDetailView(DetailView):
     model = Organisation
     template_name = "commitments/organisation_detail.html"
 
-    def get_context_data(self, **kwargs):
-        commitments = Commitment.objects.public().for_organisation(self.object)
+    def figures(self):
         tally = Tally(self.object)
-        attention = (
+        return {
+            "counts": tally.counts(),
+            "status_rows": tally.status_rows(),
+            "rounds": Rehandling.objects.for_organisation(self.object).counts(),
+        }
+
+    def attention(self):
+        """The organisation's open commitments that are overdue or not updated recently."""
+        commitments = Commitment.objects.public().for_organisation(self.object)
+        return list(
             commitments.open()
             .with_flags()
             .filter(Q(flag_overdue=True) | Q(flag_stale=True))
@@ -322,15 +345,13 @@ class OrganisationDetailView(DetailView):
             .defer("reply__full_text")
             .order_by("current_target_date", "pk")[:SCORECARD_ITEMS_SHOWN]
         )
+
+    def get_context_data(self, **kwargs):
         return super().get_context_data(
-            counts=tally.counts(),
-            status_rows=tally.status_rows(),
-            attention=attention,
+            **kept(f"scorecard:{self.object.pk}:{timezone.localdate()}", self.figures),
+            # Read only when the template renders it rather than shows the one it kept.
+            attention=SimpleLazyObject(self.attention),
             latest_updates=latest_published_updates(LATEST_UPDATES_SHOWN, self.object),
-            rounds=kept(
-                f"rounds:{self.object.pk}:{timezone.localdate()}",
-                Rehandling.objects.for_organisation(self.object).counts,
-            ),
             stale_days=settings.TRACKER_STALE_DAYS,
             **fragment_context(),
             **kwargs,
