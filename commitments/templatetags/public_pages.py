@@ -7,8 +7,8 @@ import datetime
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -59,11 +59,12 @@ def address_maker(view_name):
     return lambda value: f"{before}{escape(value)}{after}"
 
 
-def local_date(value):
-    """As the template filter `date:"DATE_FORMAT"` writes a date or a time."""
+def local_date(value, pattern=None):
+    """As the template filter `date:"DATE_FORMAT"` writes a date or a time. A tag that writes
+    many passes the format, looked up once: the lookup costs more than the formatting."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
-    return date_format(value, "DATE_FORMAT")
+    return dateformat.format(value, pattern or get_format("DATE_FORMAT"))
 
 
 CARD = """<li class="commitment-card">
@@ -94,6 +95,7 @@ def commitment_cards(commitments):
         "proposal_label": _("Proposal"),
     }
     not_stated, not_updated = _("Not stated"), _("No published update yet")
+    day = get_format("DATE_FORMAT")
     sub_target = format_html(
         '<span class="badge breakdown">{}</span>', _("Sub-target set by the bureau")
     )
@@ -113,8 +115,8 @@ def commitment_cards(commitments):
                 progress=progress_bar(commitment.progress),
                 excerpt=escape(excerpt(commitment.public_promised_text, 120)),
                 lead=escape(commitment.lead_organisation),
-                target=escape(local_date(target)) if target else not_stated,
-                updated=escape(local_date(updated)) if updated else not_updated,
+                target=escape(local_date(target, day)) if target else not_stated,
+                updated=escape(local_date(updated, day)) if updated else not_updated,
                 proposal=escape(commitment.reply.proposal.title),
                 **labels,
             )
@@ -149,7 +151,7 @@ def latest_update_items(updates):
         items.append(
             LATEST_UPDATE.format(
                 published=published.isoformat(),
-                published_date=escape(date_format(published, "DATE_FORMAT")),
+                published_date=escape(local_date(published)),
                 url=address(update.commitment_id),
                 pk=update.pk,
                 title=escape(update.commitment.title),
@@ -248,26 +250,17 @@ def sample_badge():
 
 
 @register.simple_tag
-def options(choices, selected, value="", label=""):
-    """A select's options, `selected` marked: `choices` are (value, label) pairs, objects whose
-    attributes `value` and `label` name, or plain values that are their own labels. Compared as
-    the submitted text is, as strings; nothing is marked when nothing was submitted."""
-    if value:
-        choices = [(getattr(item, value), getattr(item, label)) for item in choices]
-    else:
-        choices = [item if isinstance(item, tuple | list) else (item, item) for item in choices]
+def options(choices, selected):
+    """A select's options, `selected` marked: `choices` are (value, label) pairs, or plain values
+    that are their own labels. Compared as the submitted text is, as strings; nothing is marked
+    when nothing was submitted."""
     chosen = None if selected is None else str(selected)
-    return mark_safe(
-        "".join(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                option,
-                " selected" if str(option) == chosen else "",
-                text,
-            )
-            for option, text in choices
-        )
-    )
+    lines = []
+    for choice in choices:
+        value, label = choice if isinstance(choice, tuple | list) else (choice, choice)
+        mark = " selected" if str(value) == chosen else ""
+        lines.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return mark_safe("".join(lines))
 
 
 @register.simple_tag

@@ -190,20 +190,25 @@ class CommitmentListView(FilterView):
         return paginator
 
     def get_context_data(self, **kwargs):
-        form = self.filterset.form
         context = super().get_context_data(
-            organisations=form.fields["organisation"].queryset,
-            sessions=form.fields["session"].queryset,
-            years=form.fields["session"]
-            .queryset.order_by("-year")
-            .values_list("year", flat=True)
-            .distinct(),
+            **kept("list-choices", self.choices),
             stale_days=settings.TRACKER_STALE_DAYS,
             **kwargs,
         )
         # Set by get_paginator, which the context above has just called.
         context["count_limit"] = self.count_limit
         return context
+
+    def choices(self):
+        """The filter's organisations, sessions and years as (value, label) pairs: the same for
+        every visitor until an organisation or session changes."""
+        fields = self.filterset.form.fields
+        sessions = fields["session"].queryset
+        return {
+            "organisations": list(fields["organisation"].queryset.values_list("slug", "name")),
+            "sessions": list(sessions.values_list("pk", "name")),
+            "years": list(sessions.order_by("-year").values_list("year", flat=True).distinct()),
+        }
 
 
 class CommitmentDetailView(DetailView):
