@@ -67,6 +67,20 @@ PAGE_FIELDS = [
         for name in ("name", "short_name", "slug")
     ),
 ]
+# The columns of a letter's commitments on its page (reply_detail.html).
+LETTER_FIELDS = [
+    "reply",
+    "position",
+    "title",
+    "promised_text",
+    "status",
+    "progress",
+    "parent",
+    "weight",
+    "current_target_date",
+    "last_published_at",
+    "created_at",
+]
 # The columns of a published update on the commitment's timeline (update_body and the template).
 TIMELINE_FIELDS = [
     "commitment",
@@ -350,15 +364,17 @@ class CommitmentDetailView(DetailView):
 
 class ReplyDetailView(DetailView):
     template_name = "commitments/reply_detail.html"
-
-    def get_queryset(self):
-        return Reply.objects.select_related(
-            "proposal__session", "proposal__lead_organisation", "organisation"
-        ).prefetch_related(
-            "measures",
-            "proposal__co_organisations",
-            Prefetch("commitments", queryset=Commitment.objects.public().order_by("position")),
-        )
+    # Built once, as the commitment page's: the same for every letter but for its id.
+    queryset = Reply.objects.select_related(
+        "proposal__session", "proposal__lead_organisation", "organisation"
+    ).prefetch_related(
+        "measures",
+        "proposal__co_organisations",
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.public().only(*LETTER_FIELDS).order_by("position"),
+        ),
+    )
 
     def get_object(self, queryset=None):
         with reused_plans():
