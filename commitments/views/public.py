@@ -223,15 +223,13 @@ class CommitmentListView(FilterView):
     paginate_by = 20
     count_limit = None  # a text search's count stopped here (get_paginator)
     template_name = "commitments/commitment_list.html"
-
-    def get_queryset(self):
-        # What the cards show (commitment_cards), and no more: every column is compiled, read
-        # and made into an attribute for each of the 20 rows.
-        return (
-            Commitment.objects.public()
-            .select_related("reply__proposal", "lead_organisation")
-            .only(*CARD_FIELDS)
-        )
+    # What the cards show (commitment_cards), and no more: every column is compiled, read and
+    # made into an attribute for each of the 20 rows. Built once, as the filters are applied to it.
+    queryset = (
+        Commitment.objects.public()
+        .select_related("reply__proposal", "lead_organisation")
+        .only(*CARD_FIELDS)
+    )
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
