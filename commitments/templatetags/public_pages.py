@@ -38,12 +38,15 @@ def status_badge(status):
 @register.simple_tag
 def flag_badges(commitment):
     """The overdue and not-updated-recently badges that apply, or nothing."""
+    # Translated outside the f-strings, where xgettext would not find them.
     badges = []
     if commitment.is_overdue():
-        badges.append(f'<span class="badge overdue">{esc(_("Overdue"))}</span>')
+        badges.append(("overdue", _("Overdue")))
     if commitment.is_stale():
-        badges.append(f'<span class="badge stale">{esc(_("Not updated recently"))}</span>')
-    return mark_safe(" ".join(badges))
+        badges.append(("stale", _("Not updated recently")))
+    return mark_safe(
+        " ".join(f'<span class="badge {kind}">{esc(label)}</span>' for kind, label in badges)
+    )
 
 
 @register.simple_tag
@@ -52,11 +55,10 @@ def progress_bar(percent):
 
     A native <progress>: its width needs no style attribute, which the Content-Security-Policy
     would refuse."""
-    percent = esc(percent)
+    percent, label = esc(percent), esc(_("Progress"))
     return mark_safe(
         f'<span class="progress-row"><progress class="progress" max="100" value="{percent}" '
-        f'aria-label="{esc(_("Progress"))}"></progress> '
-        f'<span class="progress-value">{percent}%</span></span>'
+        f'aria-label="{label}"></progress> <span class="progress-value">{percent}%</span></span>'
     )
 
 
