@@ -7,6 +7,7 @@ import datetime
 import html
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
@@ -203,26 +204,29 @@ def attention_items(commitments):
     )
 
 
-UPDATE_BODY = """<h3><time datetime="{iso_date}">{date}</time></h3>
+TIMELINE_ITEM = """<li id="update-{pk}" class="timeline-item">
+      <h3><time datetime="{iso_date}">{date}</time></h3>
       <p class="badges">
         {change}{status}
         <span class="muted">{progress}</span>
       </p>
-      <div class="update-text">{text}</div>{reason}{new_target}"""
+      <div class="update-text">{text}</div>{reason}{new_target}
+{extras}      <p class="muted small">{published_label} {published}{organisation}</p>
+    </li>"""
 
 
 @register.simple_tag
-def update_body(update):
+def timeline_item(update):
     """A published update on its commitment's timeline: date, status (and the one it replaced),
-    progress, text, reason and revised target date. Its evidence and queries follow it."""
-    change = ""
+    progress, text, reason, revised target date, then its evidence and the queries raised on it
+    (_update_extras.html, where there are some), and when and by whom it was published."""
+    change = reason = new_target = extras = organisation = ""
     if update.status_before and update.status_before != update.status:
-        change = format_html(
-            '{} <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> ',
-            status_badge(update.status_before),
-            _("changed to"),
+        change = (
+            f"{status_badge(update.status_before)} "
+            f'<span aria-hidden="true">→</span>'
+            f'<span class="visually-hidden">{esc(_("changed to"))}</span> '
         )
-    reason = new_target = ""
     if update.reason:
         reason = format_html(
             "\n      <p><strong>{}:</strong> {}</p>", _("Reason"), update.public_reason
@@ -235,8 +239,13 @@ def update_body(update):
             _("Reason"),
             update.public_target_date_reason,
         )
+    if update.public_evidence or update.public_queries:
+        extras = render_to_string("commitments/_update_extras.html", {"update": update})
+    if update.organisation:
+        organisation = f" · {esc(update.organisation.name)}"
     return mark_safe(
-        UPDATE_BODY.format(
+        TIMELINE_ITEM.format(
+            pk=update.pk,
             iso_date=update.as_of.isoformat(),
             date=esc(local_date(update.as_of)),
             change=change,
@@ -245,6 +254,10 @@ def update_body(update):
             text=linebreaks(update.public_text, autoescape=True),
             reason=reason,
             new_target=new_target,
+            extras=extras,
+            published_label=esc(_("Published")),
+            published=esc(local_date(update.published_at)),
+            organisation=organisation,
         )
     )
 

@@ -81,7 +81,7 @@ LETTER_FIELDS = [
     "last_published_at",
     "created_at",
 ]
-# The columns of a published update on the commitment's timeline (update_body and the template).
+# The columns of a published update on the commitment's timeline (timeline_item).
 TIMELINE_FIELDS = [
     "commitment",
     "as_of",
