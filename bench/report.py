@@ -164,10 +164,13 @@ def table_notes(rows: list[Row], served_by_store: dict[str, str]) -> str:
         "database, its cookie and the CSRF cookie, as a browser sends them); the page cache checks "
         "that session before it serves a stored page.",
         "- uncached ms is the page rendered in-process (no HTTP, no load) with the page cache "
-        "emptied first: median of several renders in a warm process, what a visitor waits for "
-        "after a change to the data. It is for information; the targets apply to the load figures.",
-        "- queries: the first (uncached) request / the request answered from the page cache (0 for "
-        "anonymous pages; the session and user checks for signed-in ones).",
+        "emptied first: median of several renders in a warm process. The counts and page parts "
+        "each worker keeps for the data version (commitments/kept.py) stay, as between two "
+        "changes, and as in the misses columns; the first visitor after a change waits for the "
+        '"first ms" below. It is for information; the targets apply to the load figures.',
+        "- queries: the first request, with the page cache and the kept counts empty / the request "
+        "answered from the page cache (0 for anonymous pages; the session and user checks for "
+        "signed-in ones).",
     ]
     for name, verdict in served_by_store.items():
         lines.append(f"- {name}: {verdict}")
@@ -204,10 +207,12 @@ def costs_section(costs: dict[str, tuple[object, float]]) -> str:
     """One request alone, in-process: how much of it is SQL and how much Python and templates."""
     lines = [
         "Where the time goes: each page requested alone, in-process (no load, no HTTP), page "
-        "cache on. First: the first request of that address in this process, page cache empty "
-        "(the first page also pays for loading templates and code). Uncached: rendered again "
-        "with the page cache emptied first (median). Cached: answered from the page cache. SQL "
-        "is the sum of the first request's EXPLAIN ANALYZE times.",
+        "cache on. First: the first request of that address in this process, with the page cache "
+        "and the counts and page parts kept for the data version empty, as after a change to the "
+        "data (the first page also pays for loading templates and code). Uncached: rendered "
+        "again with the page cache emptied first (median), the kept counts and parts kept. "
+        "Cached: answered from the page cache. SQL is the sum of the first request's EXPLAIN "
+        "ANALYZE times.",
         "",
         "| page | first ms | uncached ms | cached ms | SQL ms |",
         "|---|---|---|---|---|",

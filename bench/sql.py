@@ -18,19 +18,25 @@ UNCACHED_RENDERS = 3
 @dataclass
 class PageQueries:
     status: int
-    cold: int  # the first request, page cache empty
+    cold: int  # the first request, page cache and kept summaries empty (as after a change)
     warm: int  # the same request again, as most visitors get it (from the page cache)
-    first_ms: float  # the first request of this address in this process, page cache empty
-    uncached_ms: float  # median of renders with the page cache emptied first (a warm process)
+    first_ms: float  # the first request of this address in this process, as `cold`
+    uncached_ms: float  # median of renders with the page cache emptied first (summaries kept)
     cached_ms: float  # the same request answered from the page cache
     statements: list[str] = field(default_factory=list)
 
 
-def empty_page_cache():
-    """Forget every page this process has stored (after django.setup(): imported late)."""
+def empty_page_cache(*, kept=False):
+    """Forget every page this process has stored (after django.setup(): imported late), and with
+    `kept` the counts and page parts it keeps for the data version (commitments/kept.py), as a
+    change to the data does."""
+    from django.core.cache import cache
+
     from commitments.page_cache import pages
 
     pages.clear()
+    if kept:
+        cache.clear()
 
 
 class InProcess:
@@ -61,7 +67,7 @@ def count_queries(path: str, user=None, repeat: int = 2) -> PageQueries:
     that cookie, so that the last request is answered from the store as a browser's would be.
     `repeat=1` makes only the first request (the CSV export, which is never stored)."""
     browser = InProcess(user)
-    empty_page_cache()
+    empty_page_cache(kept=True)
     status, first_ms, statements = browser.get(path)
     uncached_ms = cached_ms = first_ms
     warm = len(statements)
