@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments.data_version import SCOPES, bump_data_version
 from commitments.models import Commitment, Status
+from tests.test_commitment_counts import add_commitment
 from tests.workspace_support import publish
 
 
@@ -38,16 +39,6 @@ def headline_total(client, path):
 def found(client, query=""):
     page = client.get(f"/en/commitments/?{query}").content.decode()
     return int(re.search(r"(\d+) commitments? found", page)[1])
-
-
-def add_commitment(reply, bureau, position):
-    return Commitment.objects.create(
-        reply=reply,
-        position=position,
-        title=f"新增承诺{position}",
-        promised_text="年内完成。",
-        lead_organisation=bureau,
-    )
 
 
 @pytest.mark.django_db(transaction=True)
