@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments.data_version import SCOPES, bump_data_version
-from commitments.models import Commitment, Status
+from commitments.models import Commitment, Organisation, Status
 from tests.test_commitment_counts import add_commitment
 from tests.workspace_support import publish
 
@@ -108,3 +108,24 @@ def test_a_scorecard_lists_a_commitment_once_it_is_overdue(kept_counts, client, 
     page = client.get(scorecard).content.decode()
     assert "Nothing is overdue" not in page
     assert commitment.title in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_list_filter_shows_what_was_chosen_and_every_organisation(
+    kept_counts, client, commitment
+):
+    def selected(page):
+        return re.findall(r'<option value="([^"]*)" selected>', page)
+
+    assert selected(client.get("/en/commitments/?status=stalled").content.decode()) == ["stalled"]
+    assert selected(
+        client.get("/en/commitments/?status=on_track&sort=target").content.decode()
+    ) == [
+        "on_track",
+        "target",
+    ]
+    assert "stalled" not in selected(client.get("/en/commitments/").content.decode())
+
+    Organisation.objects.create(name="新设的测试局", slug="new-test-bureau")
+
+    assert 'value="new-test-bureau"' in client.get("/en/commitments/").content.decode()

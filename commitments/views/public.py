@@ -251,6 +251,7 @@ class CommitmentListView(FilterView):
         context = super().get_context_data(
             **kept("list-choices", self.choices),
             stale_days=settings.TRACKER_STALE_DAYS,
+            **fragment_context(),
             **kwargs,
         )
         # Set by get_paginator, which the context above has just called.
