@@ -250,6 +250,19 @@ def test_commitment_page_formats_dates_for_the_language(client, commitment):
     assert "Dec. 31, 2030" in client.get(f"/en/commitments/{commitment.pk}/").text
 
 
+def test_list_and_timeline_write_dates_in_each_language_in_turn(
+    client, commitment, publish_update
+):
+    publish_update(commitment, as_of=datetime.date(2024, 9, 1))
+    for _ in range(2):  # each language after the other, in one process
+        listed = client.get("/zh-hans/commitments/").text
+        assert "2030年12月31日" in listed
+        assert "2030年12月31日" not in client.get("/en/commitments/").text
+        assert "Dec. 31, 2030" in client.get("/en/commitments/").text
+        assert "Sept. 1, 2024" in client.get(f"/en/commitments/{commitment.pk}/").text
+        assert "2024年9月1日" in client.get(f"/zh-hans/commitments/{commitment.pk}/").text
+
+
 def test_commitment_page_timeline_shows_published_updates_with_evidence(
     client, commitment, make_update, office_user
 ):

@@ -4,6 +4,7 @@ Written as simple tags rather than included templates, since a list page renders
 """
 
 import datetime
+import functools
 import html
 
 from django import template
@@ -14,6 +15,7 @@ from django.utils.formats import get_format
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import Organisation, Status
@@ -71,11 +73,18 @@ def address_maker(view_name):
 
 
 def local_date(value, pattern=None):
-    """As the template filter `date:"DATE_FORMAT"` writes a date or a time. A tag that writes
-    many passes the format, looked up once: the lookup costs more than the formatting."""
+    """As the template filter `date:"DATE_FORMAT"` writes a date, or a time's local date. A tag
+    that writes many passes the format, looked up once."""
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return dateformat.format(value, pattern or get_format("DATE_FORMAT"))
+        value = timezone.localtime(value).date()
+    return formatted_day(value, pattern or get_format("DATE_FORMAT"), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def formatted_day(day, pattern, language):
+    """A day as `pattern` writes it in `language` (month names are translated): a page writes
+    the same few days many times over, and Django's date formatting parses the pattern each time."""
+    return dateformat.format(day, pattern)
 
 
 CARD = """<li class="commitment-card">
