@@ -250,9 +250,7 @@ def test_commitment_page_formats_dates_for_the_language(client, commitment):
     assert "Dec. 31, 2030" in client.get(f"/en/commitments/{commitment.pk}/").text
 
 
-def test_list_and_timeline_write_dates_in_each_language_in_turn(
-    client, commitment, publish_update
-):
+def test_list_and_timeline_write_dates_in_each_language_in_turn(client, commitment, publish_update):
     publish_update(commitment, as_of=datetime.date(2024, 9, 1))
     for _ in range(2):  # each language after the other, in one process
         listed = client.get("/zh-hans/commitments/").text
