@@ -7,7 +7,8 @@ select_related/prefetch_related, and the summaries are aggregates computed in th
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
@@ -20,6 +21,7 @@ from ..models import (
     STATUS_DEFINITIONS,
     Commitment,
     Evidence,
+    Measure,
     Organisation,
     ProgressUpdate,
     Rehandling,
@@ -29,7 +31,7 @@ from ..models import (
     Session,
     Status,
 )
-from ..plans import reused_plans
+from ..plans import Statement
 from ..subtargets import roll_up
 from ..tallies import list_count, tally
 from .export import column_descriptions
@@ -280,77 +282,77 @@ class CommitmentDetailView(DetailView):
     """
 
     template_name = "commitments/commitment_detail.html"
-    # Built once: the querysets are the same for every commitment but for its id, and building
-    # them (the filters and the four EXISTS) took a tenth of the page's time.
-    queryset = (
-        Commitment.objects.public()
-        .select_related("reply__proposal__session", "reply__organisation", "lead_organisation")
-        .only(*PAGE_FIELDS)
-        .annotate(
-            has_co_organisations=Exists(
-                Commitment.co_organisations.through.objects.filter(commitment=OuterRef("pk"))
-            ),
-            has_children=Exists(Commitment.objects.public().filter(parent=OuterRef("pk"))),
+    # Compiled once (plans.py): the statements are the same for every commitment but for its id,
+    # and compiling them took longer than running them.
+    page = Statement(
+        lambda pk: (
+            Commitment.objects.public()
+            .filter(pk=pk)
+            .select_related("reply__proposal__session", "reply__organisation", "lead_organisation")
+            .only(*PAGE_FIELDS)
+            .annotate(
+                has_co_organisations=Exists(
+                    Commitment.co_organisations.through.objects.filter(commitment=OuterRef("pk"))
+                ),
+                has_children=Exists(Commitment.objects.public().filter(parent=OuterRef("pk"))),
+            )
         )
     )
-    timeline = (
-        ProgressUpdate.objects.published()
-        .select_related("organisation")
-        .only(*TIMELINE_FIELDS)
-        .annotate(
-            has_evidence=Exists(Evidence.objects.filter(update=OuterRef("pk"))),
-            has_queries=Exists(Review.objects.queries().filter(update=OuterRef("pk"))),
+    timeline = Statement(
+        lambda pk: (
+            ProgressUpdate.objects.published()
+            .filter(commitment=pk)
+            .select_related("organisation")
+            .only(*TIMELINE_FIELDS)
+            .annotate(
+                has_evidence=Exists(Evidence.objects.filter(update=OuterRef("pk"))),
+                has_queries=Exists(Review.objects.queries().filter(update=OuterRef("pk"))),
+            )
+            .order_by("-as_of", "-published_at")
         )
-        .order_by("-as_of", "-published_at")
+    )
+    co_organisations = Statement(
+        lambda pk: Organisation.objects.filter(co_commitments=pk).only("name", "slug")
+    )
+    children = Statement(
+        lambda pk: Commitment.objects.public().filter(parent=pk).order_by("position")
     )
 
     def get_object(self, queryset=None):
-        with reused_plans():
-            return self.get_commitment(queryset)
-
-    def get_commitment(self, queryset):
-        commitment = super().get_object(queryset)
-        commitment.published_updates = list(self.timeline.filter(commitment=commitment))
+        found = self.page.rows(self.kwargs["pk"])
+        if not found:
+            raise Http404
+        commitment = found[0]
+        commitment.published_updates = self.timeline.rows(commitment.pk)
+        updates = {update.pk: update for update in commitment.published_updates}
         for update in commitment.published_updates:
             update.commitment = commitment
-        # Queries members raised on each update: the public sees that they were raised and
-        # answered, and the exchange itself once the office publishes it.
-        queries = (
-            Review.objects.queries()
-            .order_by("created_at", "pk")
-            .prefetch_related(
-                Prefetch("messages", queryset=ReviewMessage.objects.select_related("organisation"))
+            update.public_evidence, update.public_queries = [], []
+        if with_evidence := [update.pk for update in updates.values() if update.has_evidence]:
+            for item in Evidence.objects.filter(update__in=with_evidence).order_by("pk"):
+                updates[item.update_id].public_evidence.append(item)
+        if with_queries := [update.pk for update in updates.values() if update.has_queries]:
+            # Queries members raised: the public sees that they were raised and answered, and
+            # the exchange itself once the office publishes it.
+            queries = (
+                Review.objects.queries()
+                .filter(update__in=with_queries)
+                .order_by("created_at", "pk")
+                .prefetch_related(
+                    Prefetch(
+                        "messages", queryset=ReviewMessage.objects.select_related("organisation")
+                    )
+                )
             )
-        )
-        prefetch_related_objects(
-            [update for update in commitment.published_updates if update.has_evidence],
-            Prefetch("evidence", to_attr="public_evidence"),
-        )
-        prefetch_related_objects(
-            [update for update in commitment.published_updates if update.has_queries],
-            Prefetch("reviews", queryset=queries, to_attr="public_queries"),
-        )
-        for update in commitment.published_updates:
-            if not update.has_evidence:
-                update.public_evidence = []
-            if not update.has_queries:
-                update.public_queries = []
-        lookups = [
-            *(["co_organisations"] if commitment.has_co_organisations else []),
-            *(
-                [Prefetch("children", Commitment.objects.public().order_by("position"))]
-                if commitment.has_children
-                else []
-            ),
-        ]
-        prefetch_related_objects([commitment], *lookups)
+            for query in queries:
+                updates[query.update_id].public_queries.append(query)
         return commitment
 
     def get_context_data(self, **kwargs):
         commitment = self.object
-        children = list(commitment.children.all()) if commitment.has_children else []
+        children = self.children.rows(commitment.pk) if commitment.has_children else []
         co_organisations = (
-            list(commitment.co_organisations.all()) if commitment.has_co_organisations else []
+            self.co_organisations.rows(commitment.pk) if commitment.has_co_organisations else []
         )
         return super().get_context_data(
             revisions=[u for u in commitment.published_updates if u.new_target_date],
@@ -363,31 +365,42 @@ class CommitmentDetailView(DetailView):
 
 class ReplyDetailView(DetailView):
     template_name = "commitments/reply_detail.html"
-    # Built once, as the commitment page's: the same for every letter but for its id.
-    queryset = Reply.objects.select_related(
-        "proposal__session", "proposal__lead_organisation", "organisation"
-    ).prefetch_related(
-        "measures",
-        "proposal__co_organisations",
-        Prefetch(
-            "commitments",
-            queryset=Commitment.objects.public().only(*LETTER_FIELDS).order_by("position"),
-        ),
+    # Compiled once, as the commitment page's: the same for every letter but for its id.
+    page = Statement(
+        lambda pk: Reply.objects.filter(pk=pk).select_related(
+            "proposal__session", "proposal__lead_organisation", "organisation"
+        )
+    )
+    measures = Statement(lambda pk: Measure.objects.filter(reply=pk))
+    co_organisations = Statement(
+        lambda pk: Organisation.objects.filter(co_proposals=pk).only("name")
+    )
+    commitments = Statement(
+        lambda pk: (
+            Commitment.objects.public().filter(reply=pk).only(*LETTER_FIELDS).order_by("position")
+        )
     )
 
     def get_object(self, queryset=None):
-        with reused_plans():
-            return super().get_object(queryset)
+        found = self.page.rows(self.kwargs["pk"])
+        if not found:
+            raise Http404
+        return found[0]
 
     def get_context_data(self, **kwargs):
         # The letter's commitments, each with the sub-targets the bureau split it into.
-        commitments = list(self.object.commitments.all())
+        commitments = self.commitments.rows(self.object.pk)
         children = defaultdict(list)
         for commitment in commitments:
             if commitment.parent_id:
                 children[commitment.parent_id].append(commitment)
         tree = [(c, children[c.pk]) for c in commitments if c.parent_id is None]
-        return super().get_context_data(commitment_tree=tree, **kwargs)
+        return super().get_context_data(
+            commitment_tree=tree,
+            measures=self.measures.rows(self.object.pk),
+            co_organisations=self.co_organisations.rows(self.object.proposal_id),
+            **kwargs,
+        )
 
 
 class OrganisationDetailView(DetailView):

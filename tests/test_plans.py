@@ -1,0 +1,74 @@
+"""Statements compiled once (commitments/plans.py) read the same rows as the querysets they
+stand for, whichever value they are run with, and on whichever thread."""
+
+import threading
+
+import pytest
+
+from commitments.models import Commitment, Organisation
+from commitments.plans import Statement
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_statement_reads_each_value_s_rows_as_its_queryset_does(reply, bureau, other_bureau):
+    for position in (3, 1, 2):
+        commitment = Commitment.objects.create(
+            reply=reply,
+            position=position,
+            title=f"承诺{position}",
+            promised_text="年内完成。",
+            lead_organisation=bureau,
+        )
+        commitment.co_organisations.add(other_bureau)
+    other = Commitment.objects.create(
+        reply=reply, position=9, title="另一项", promised_text="……", lead_organisation=other_bureau
+    )
+
+    def make(pk):
+        return (
+            Commitment.objects.filter(lead_organisation=pk)
+            .select_related("reply__proposal")
+            .prefetch_related("co_organisations")
+            .order_by("position")
+        )
+
+    statement = Statement(make)
+    for organisation in (bureau, other_bureau, bureau, Organisation(pk=987654)):
+        rows = statement.rows(organisation.pk)
+        expected = list(make(organisation.pk))
+        assert [(row.pk, row.title) for row in rows] == [(c.pk, c.title) for c in expected]
+        assert [row.reply.proposal.title for row in rows] == [
+            c.reply.proposal.title for c in expected
+        ]
+        assert [list(row.co_organisations.all()) for row in rows] == [
+            list(c.co_organisations.all()) for c in expected
+        ]
+    assert [row.title for row in statement.rows(other_bureau.pk)] == [other.title]
+
+
+def test_a_statement_reads_on_the_thread_that_runs_it(commitment):
+    statement = Statement(lambda pk: Commitment.objects.filter(pk=pk))
+    assert statement.rows(commitment.pk) == [commitment]  # compiled on this thread
+    found, failed = [], []
+
+    def read():
+        try:
+            found.extend(statement.rows(commitment.pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            failed.append(error)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert failed == []
+    assert found == [commitment]
+
+
+def test_a_statement_refuses_a_queryset_that_does_not_use_its_value_once(commitment):
+    twice = Statement(lambda pk: Commitment.objects.filter(pk=pk, parent=pk))
+    with pytest.raises(ValueError, match="once"):
+        twice.rows(commitment.pk)
+    unused = Statement(lambda pk: Commitment.objects.filter(title="新建停车位"))
+    with pytest.raises(ValueError, match="once"):
+        unused.rows(commitment.pk)
