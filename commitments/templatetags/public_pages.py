@@ -33,6 +33,12 @@ def esc(value) -> str:
 @register.simple_tag
 def status_badge(status):
     """The status as text on a tinted background; the text, not the colour, carries the meaning."""
+    return status_badge_in(status, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def status_badge_in(status, language):
+    """A status badge in a language: the same few for every page, made once per worker."""
     return mark_safe(
         f'<span class="status status-{esc(status)}">{esc(Status(status).label)}</span>'
     )
@@ -220,55 +226,98 @@ TIMELINE_ITEM = """<li id="update-{pk}" class="timeline-item">
         <span class="muted">{progress}</span>
       </p>
       <div class="update-text">{text}</div>{reason}{new_target}
-{extras}      <p class="muted small">{published_label} {published}{organisation}</p>
+{evidence}{queries}      <p class="muted small">{published_label} {published}{organisation}</p>
     </li>"""
+EVIDENCE = """
+      <h4>{heading}</h4>
+      <ul class="evidence">
+        {items}
+      </ul>
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def timeline_words(language):
+    """The timeline's own words in a language, translated and escaped once per worker."""
+    words = {
+        "changed_to": _("changed to"),
+        "reason": _("Reason"),
+        "target_revised": _("Target date revised to"),
+        "published": _("Published"),
+        "evidence": _("Evidence"),
+        "file": _("file"),
+    }
+    return {
+        **{name: esc(text) for name, text in words.items()},
+        # Filled in per update, then escaped.
+        "progress": _("Progress %(progress)s%%"),
+    }
 
 
 @register.simple_tag
 def timeline_item(update):
     """A published update on its commitment's timeline: date, status (and the one it replaced),
-    progress, text, reason, revised target date, then its evidence and the queries raised on it
-    (_update_extras.html, where there are some), and when and by whom it was published."""
-    change = reason = new_target = extras = organisation = ""
+    progress, text, reason, revised target date, its evidence, the queries raised on it
+    (_update_queries.html, where there are some), and when and by whom it was published."""
+    language = get_language()
+    words, day = timeline_words(language), get_format("DATE_FORMAT")
+    change = reason = new_target = evidence = queries = organisation = ""
     if update.status_before and update.status_before != update.status:
         change = (
-            f"{status_badge(update.status_before)} "
+            f"{status_badge_in(update.status_before, language)} "
             f'<span aria-hidden="true">→</span>'
-            f'<span class="visually-hidden">{esc(_("changed to"))}</span> '
+            f'<span class="visually-hidden">{words["changed_to"]}</span> '
         )
     if update.reason:
-        reason = format_html(
-            "\n      <p><strong>{}:</strong> {}</p>", _("Reason"), update.public_reason
-        )
+        reason = f"\n      <p><strong>{words['reason']}:</strong> {esc(update.public_reason)}</p>"
     if update.new_target_date:
-        new_target = format_html(
-            "\n      <p><strong>{}</strong> {}. {}: {}</p>",
-            _("Target date revised to"),
-            local_date(update.new_target_date),
-            _("Reason"),
-            update.public_target_date_reason,
+        new_target = (
+            f"\n      <p><strong>{words['target_revised']}</strong> "
+            f"{esc(formatted_day(update.new_target_date, day, language))}. "
+            f"{words['reason']}: {esc(update.public_target_date_reason)}</p>"
         )
-    if update.public_evidence or update.public_queries:
-        extras = render_to_string("commitments/_update_extras.html", {"update": update})
+    if update.public_evidence:
+        evidence = EVIDENCE.format(
+            heading=words["evidence"],
+            items="\n        ".join(evidence_item(item, words) for item in update.public_evidence),
+        )
+    if update.public_queries:
+        queries = render_to_string("commitments/_update_queries.html", {"update": update})
     if update.organisation:
         organisation = f" · {esc(update.organisation.name)}"
     return mark_safe(
         TIMELINE_ITEM.format(
             pk=update.pk,
             iso_date=update.as_of.isoformat(),
-            date=esc(local_date(update.as_of)),
+            date=esc(formatted_day(update.as_of, day, language)),
             change=change,
-            status=status_badge(update.status),
-            progress=esc(_("Progress %(progress)s%%") % {"progress": update.progress}),
+            status=status_badge_in(update.status, language),
+            progress=esc(words["progress"] % {"progress": update.progress}),
             text=linebreaks(update.public_text, autoescape=True),
             reason=reason,
             new_target=new_target,
-            extras=extras,
-            published_label=esc(_("Published")),
-            published=esc(local_date(update.published_at)),
+            evidence=evidence,
+            queries=queries,
+            published_label=words["published"],
+            published=esc(local_date(update.published_at, day)),
             organisation=organisation,
         )
     )
+
+
+def evidence_item(item, words):
+    """A piece of evidence: a link as given (and the file beside it, if any), or the file
+    through the view that checks who may see it."""
+    description = esc(item.public_description)
+    if not item.url:
+        return (
+            f'<li><a href="{esc(item.get_absolute_url())}">{description}</a> '
+            f'<span class="muted">({words["file"]})</span></li>'
+        )
+    file = ""
+    if item.file:
+        file = f' · <a href="{reverse("workspace:evidence", args=[item.pk])}">{words["file"]}</a>'
+    return f'<li><a href="{esc(item.url)}" rel="nofollow noopener">{description}</a>{file}</li>'
 
 
 @register.simple_tag
