@@ -181,6 +181,8 @@ def test_a_sub_target_is_shown_as_the_bureaus_breakdown_not_the_letters_text(
     # In the letter's page the parts sit under their commitment, marked as the bureau's.
     assert reply_page.index(commitment.title) < reply_page.index("东区停车位")
     assert "Sub-target set by the bureau" in reply_page
+    assert f'<a href="{parts[0].get_absolute_url()}">东区停车位</a>' in reply_page
+    assert "weight 2" in reply_page and "weight 1" in reply_page
 
 
 def test_the_csv_carries_the_parent_and_the_weight(client, commitment, parts):

@@ -150,6 +150,70 @@ def commitment_cards(commitments):
     return mark_safe("\n  ".join(cards))
 
 
+LETTER_COMMITMENT = """<li id="commitment-{position}" class="commitment-card">
+      <h3 class="card-title"><a href="{url}">{title}</a></h3>
+      <p class="badges">{status} {flags}</p>
+      <blockquote class="promise">{promise}</blockquote>
+      {progress}{sub_targets}
+      <p><a href="{url}">{read_label}</a></p>
+    </li>"""
+SUB_TARGETS = """
+      <p class="muted small">{intro}</p>
+      <ul class="subtarget-list">
+        {items}
+      </ul>"""
+SUB_TARGET = (
+    '<li id="commitment-{position}"><a href="{url}">{title}</a> '
+    '<span class="badge breakdown">{badge}</span> {status} '
+    '<span class="muted small">{progress}% · {weight}</span></li>'
+)
+
+
+@register.simple_tag
+def letter_commitments(tree):
+    """A letter's commitments on its page, each with the sub-targets the bureau split it into:
+    `tree` holds (commitment, sub-targets) pairs. Built here for the reason the cards are."""
+    address, language = address_maker("commitments:commitment"), get_language()
+    read_label, intro, badge = (
+        esc(_("Promise and delivery")),
+        esc(_("Split by the bureau into sub-targets (its breakdown, not the letter's words):")),
+        esc(_("Sub-target set by the bureau")),
+    )
+    items = []
+    for commitment, children in tree:
+        sub_targets = ""
+        if children:
+            sub_targets = SUB_TARGETS.format(
+                intro=intro,
+                items="".join(
+                    SUB_TARGET.format(
+                        position=child.position,
+                        url=address(child.pk),
+                        title=esc(child.title),
+                        badge=badge,
+                        status=status_badge_in(child.status, language),
+                        progress=child.progress,
+                        weight=esc(_("weight %(weight)s") % {"weight": child.weight}),
+                    )
+                    for child in children
+                ),
+            )
+        items.append(
+            LETTER_COMMITMENT.format(
+                position=commitment.position,
+                url=address(commitment.pk),
+                title=esc(commitment.title),
+                status=status_badge_in(commitment.status, language),
+                flags=flag_badges(commitment),
+                promise=esc(commitment.public_promised_text),
+                progress=progress_bar(commitment.progress),
+                sub_targets=sub_targets,
+                read_label=read_label,
+            )
+        )
+    return mark_safe("\n    ".join(items))
+
+
 def excerpt(text, length):
     """As the filter `truncatechars`, which is slow enough to matter per row: only when longer."""
     text = text or ""
