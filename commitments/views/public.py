@@ -311,6 +311,11 @@ class CommitmentDetailView(DetailView):
             .order_by("-as_of", "-published_at")
         )
     )
+    evidence = Statement(
+        lambda pk: Evidence.objects.filter(
+            update__in=ProgressUpdate.objects.published().filter(commitment=pk)
+        ).order_by("pk")
+    )
     co_organisations = Statement(
         lambda pk: Organisation.objects.filter(co_commitments=pk).only("name", "slug")
     )
@@ -328,8 +333,8 @@ class CommitmentDetailView(DetailView):
         for update in commitment.published_updates:
             update.commitment = commitment
             update.public_evidence, update.public_queries = [], []
-        if with_evidence := [update.pk for update in updates.values() if update.has_evidence]:
-            for item in Evidence.objects.filter(update__in=with_evidence).order_by("pk"):
+        if any(update.has_evidence for update in updates.values()):
+            for item in self.evidence.rows(commitment.pk):
                 updates[item.update_id].public_evidence.append(item)
         if with_queries := [update.pk for update in updates.values() if update.has_queries]:
             # Queries members raised: the public sees that they were raised and answered, and
