@@ -162,10 +162,10 @@ def test_the_site_is_back_by_itself_when_the_database_returns(visitor, commitmen
 
 
 def test_a_mistake_in_a_query_is_still_an_error_not_an_outage(visitor, commitment, monkeypatch):
-    def broken_query(self):
+    def broken_query(value, using="default"):
         raise ProgrammingError('column "no_such_column" does not exist')
 
-    monkeypatch.setattr(public.CommitmentDetailView, "get_queryset", broken_query)
+    monkeypatch.setattr(public.CommitmentDetailView.page, "rows", broken_query)
 
     response = visitor.get(f"/en/commitments/{commitment.pk}/")
 
