@@ -1,12 +1,14 @@
 """The bigram index serves Chinese substring search without changing a single result."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commitments.filters import CommitmentFilter
 from commitments.models import Commitment, Proposal, Reply, Session
 from commitments.search import term_grams, text_grams
 
@@ -159,3 +161,27 @@ def test_a_search_within_the_limit_gives_the_exact_number(client, settings):
 
     assert "3 commitments found" in page
     assert "More than" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["updated", "target", "status"])
+def test_a_search_s_pages_list_its_matches_in_the_list_s_order(client, sort, settings):
+    settings.TRACKER_SEARCH_COUNT_LIMIT = 30
+    make_world([f"加装电梯第{n}批" for n in range(25)] + ["其他"])
+    statuses = ["on_track", "stalled", "completed", "not_started"]
+    for index, pk in enumerate(Commitment.objects.order_by("pk").values_list("pk", flat=True)):
+        Commitment.objects.filter(pk=pk).update(
+            status=statuses[index % len(statuses)],
+            current_target_date=datetime.date(2025, 1, 1 + index % 7),
+        )
+
+    shown = []
+    for page in (1, 2):
+        html = client.get(f"/en/commitments/?q=电梯&sort={sort}&page={page}").content.decode()
+        shown += re.findall(r'<h2 class="card-title"><a href="/en/commitments/(\d+)/">', html)
+        assert "26 commitments found" in html  # 25 texts, and one proposal title
+
+    in_order = CommitmentFilter({"sort": sort}, queryset=Commitment.objects.all()).qs
+    expected = list(in_order.values_list("pk", flat=True))
+    matching = set(Commitment.objects.search("电梯").values_list("pk", flat=True))
+    assert shown == [str(pk) for pk in expected if pk in matching]
