@@ -10,14 +10,16 @@ import datetime
 import re
 
 import pytest
+from conftest import link_proposer
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from commitments.data_version import SCOPES, bump_data_version
 from commitments.models import Commitment, Organisation, Status
 from tests.test_commitment_counts import add_commitment
-from tests.workspace_support import publish
+from tests.workspace_support import publish, submit
 
 
 @pytest.fixture
@@ -129,3 +131,70 @@ def test_the_list_filter_shows_what_was_chosen_and_every_organisation(
     Organisation.objects.create(name="新设的测试局", slug="new-test-bureau")
 
     assert 'value="new-test-bureau"' in client.get("/en/commitments/").content.decode()
+
+
+def awaiting_count(page):
+    return int(re.search(r'Awaiting my decision <span class="count">\((\d+)\)</span>', page)[1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_office_sees_a_submission_awaiting_it_at_once_and_gone_once_published(
+    kept_counts, client, office_user, commitment, make_update
+):
+    client.force_login(office_user)
+    update = make_update(commitment, text="第一次进展：完成选址。")
+    page = client.get("/en/workspace/").content.decode()
+    assert awaiting_count(page) == 0
+
+    submit(update)
+
+    page = client.get("/en/workspace/").content.decode()
+    assert awaiting_count(page) == 1
+    assert f'href="/en/workspace/updates/{update.pk}/"' in page
+
+    publish(update)
+
+    page = client.get("/en/workspace/").content.decode()
+    assert awaiting_count(page) == 0
+    assert f'href="/en/workspace/updates/{update.pk}/"' not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bureau_never_sees_the_lists_kept_for_another(
+    kept_counts, client, staff_user, other_staff_user, commitment
+):
+    Commitment.objects.filter(pk=commitment.pk).update(
+        original_target_date=datetime.date(2020, 1, 1),
+        current_target_date=datetime.date(2020, 1, 1),
+    )
+    bump_data_version()
+    client.force_login(staff_user)
+    assert f'href="/en/workspace/commitments/{commitment.pk}/"' in (
+        client.get("/en/workspace/").content.decode()
+    )
+
+    client.force_login(other_staff_user)
+    page = client.get("/en/workspace/").content.decode()
+    assert f'href="/en/workspace/commitments/{commitment.pk}/"' not in page
+    assert "Nothing is overdue." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_members_rating_form_carries_their_own_token_on_a_kept_page(
+    kept_counts, member_user, reply, commitment
+):
+    link_proposer(member_user, reply.proposal)
+    for _visit in range(2):  # two browsers: the second must not get the first one's form
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(member_user)
+        page = browser.get("/en/workspace/").content.decode()
+    form = page[page.index(f'action="/en/workspace/replies/{reply.pk}/rate/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+
+    response = browser.post(
+        f"/en/workspace/replies/{reply.pk}/rate/",
+        {"handling": "satisfied", "outcome": "satisfied", "csrfmiddlewaretoken": token},
+    )
+
+    assert response.status_code == 302
+    assert reply.ratings.filter(member=member_user).exists()

@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..forms import RatingForm
+from ..kept import fragment_context, kept
 from ..last_visit import previous_visit
 from ..models import (
     LAST_ACTIVITY,
@@ -67,6 +69,9 @@ class Section:
     # Listed before the rest (a member's own proposals): `queryset` must include these rows.
     first: object = None
 
+    # Whether its list may be kept between changes (kept.py): not when it holds a form.
+    kept: bool = True
+
     @cached_property
     def items(self):
         if not self.count:
@@ -82,8 +87,8 @@ class Section:
         return items
 
 
-def count_sections(sections):
-    """Set every section's count from one query: a UNION ALL of one COUNT per section.
+def section_counts(sections) -> dict[str, int]:
+    """Every section's count from one query: a UNION ALL of one COUNT per section.
 
     The page then runs one query for the counts and one per section that has items, however many
     sections a role has.
@@ -96,10 +101,19 @@ def count_sections(sections):
         .annotate(count=Count("*"))
         for section in sections
     ]
-    found = {row["section"]: row["count"] for row in counts[0].union(*counts[1:], all=True)}
-    for section in sections:
-        section.count = found.get(section.key, 0)
-    return sections
+    return {row["section"]: row["count"] for row in counts[0].union(*counts[1:], all=True)}
+
+
+def kept_scope(user) -> str:
+    """Who sees the same home page: the office, the staff of one bureau, or one member alone."""
+    if user.is_office:
+        scope = "office"
+    elif user.is_bureau_staff:
+        scope = f"organisation-{user.organisation_id}"
+    else:
+        scope = f"member-{user.pk}"
+    # Overdue, stale and due soon move with the day, as well as with the data.
+    return f"{scope}:{timezone.localdate()}"
 
 
 def prepare_own_proposals(proposals):
@@ -270,6 +284,7 @@ class HomeView(WorkspaceMixin, TemplateView):
                 .order_by("-session__year", "-pk"),
                 "commitments/_workspace_proposals.html",
                 _("No proposal is linked to your account yet: the office links proposers."),
+                kept=False,
             )
             sections = [
                 my_proposals,
@@ -302,11 +317,18 @@ class HomeView(WorkspaceMixin, TemplateView):
                 *watch,
                 rehandling,
             ]
-        sections = count_sections(sections)
+        scope = kept_scope(user)
+        counts = kept(f"workspace-counts:{scope}", lambda: section_counts(sections), signed_in=True)
+        for section in sections:
+            section.count = counts.get(section.key, 0)
         if user.is_member:
             prepare_own_proposals(sections[0].items)
         return super().get_context_data(
-            sections=sections, previous_visit=previous_visit(self.request), **kwargs
+            sections=sections,
+            previous_visit=previous_visit(self.request),
+            kept_scope=scope,
+            **fragment_context(signed_in=True),
+            **kwargs,
         )
 
 
