@@ -61,6 +61,11 @@ class Statement:
         self.compiled = {}
 
     def rows(self, value, using: str = DEFAULT_DB_ALIAS) -> list:
+        low, high = connections[using].ops.integer_field_range("BigIntegerField")
+        if isinstance(value, int) and not low <= value <= high:
+            # No id can hold it, and SQLite refuses to bind it: no rows, as Django's own lookups
+            # answer.
+            return []
         queryset = self.prototype.using(using)
         compiler, sql, params = self.compiled.get(using) or self.compile(using)
         bound = [value if param == PLACEHOLDER else param for param in params]

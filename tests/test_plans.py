@@ -72,3 +72,11 @@ def test_a_statement_refuses_a_queryset_that_does_not_use_its_value_once(commitm
     unused = Statement(lambda pk: Commitment.objects.filter(title="新建停车位"))
     with pytest.raises(ValueError, match="once"):
         unused.rows(commitment.pk)
+
+
+def test_a_statement_finds_nothing_for_an_id_no_column_can_hold(commitment):
+    statement = Statement(lambda pk: Commitment.objects.filter(pk=pk))
+
+    for value in (2**63, 10**20, -(2**63) - 1):
+        assert statement.rows(value) == list(Commitment.objects.filter(pk=value)) == []
+    assert statement.rows(commitment.pk) == [commitment]
