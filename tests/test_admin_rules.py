@@ -283,3 +283,21 @@ def test_an_evidence_file_missing_from_storage_answers_404(client, commitment, m
     response = client.get(reverse("workspace:evidence", args=[evidence.pk]))
 
     assert response.status_code == 404
+
+
+def test_the_admin_list_counts_the_rows_of_a_partial_last_page(
+    admin_client, reply, bureau, monkeypatch
+):
+    from commitments.admin import CommitmentAdmin
+
+    monkeypatch.setattr(CommitmentAdmin, "list_per_page", 2)
+    for position in (1, 2, 3):
+        Commitment.objects.create(
+            reply=reply, position=position, title=f"承诺{position}", lead_organisation=bureau
+        )
+    for page, rows in [(1, 2), (2, 1)]:
+        html = admin_client.get(
+            f"/admin/commitments/commitment/?p={page}", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert f"0 of {rows} selected" in html
+        assert html.count('class="action-select"') == rows

@@ -198,3 +198,38 @@ def test_a_members_rating_form_carries_their_own_token_on_a_kept_page(
 
     assert response.status_code == 302
     assert reply.ratings.filter(member=member_user).exists()
+
+
+CHANGELIST = "/admin/commitments/commitment/"
+
+
+def result_table(page):
+    return re.search(r'<table id="result_list">.*?</table>', page, re.S)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_list_shows_a_changed_title_at_once(kept_counts, client, office_user, commitment):
+    client.force_login(office_user)
+    assert commitment.title in result_table(client.get(CHANGELIST).content.decode())
+
+    commitment.title = "改过的承诺标题"
+    commitment.save()
+
+    assert "改过的承诺标题" in result_table(client.get(CHANGELIST).content.decode())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_rows_kept_for_a_superuser_are_not_shown_to_the_office(
+    kept_counts, settings, client, office_user, commitment, django_user_model
+):
+    client.force_login(office_user)
+    settings.TRACKER_SUMMARY_CACHE_SECONDS = 0
+    office_rows = result_table(client.get(CHANGELIST).content.decode())
+    settings.TRACKER_SUMMARY_CACHE_SECONDS = 60
+    client.force_login(django_user_model.objects.create_superuser("root-kept", "r@example.org"))
+    superuser_rows = result_table(client.get(CHANGELIST).content.decode())
+    assert superuser_rows != office_rows  # the superuser may delete: a checkbox on each row
+
+    client.force_login(office_user)
+
+    assert result_table(client.get(CHANGELIST).content.decode()) == office_rows
