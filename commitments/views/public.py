@@ -258,6 +258,18 @@ class CommitmentListView(FilterView):
             paginator.count = known
         return paginator
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.filterset.is_valid() and self.filterset.form.cleaned_data["q"]:
+            # PostgreSQL cannot tell how many commitments hold a word's bigrams, guesses a few,
+            # and joined every match to its reply, proposal and bureau before sorting: 32 ms for
+            # 2,500 matches. So the page's ids first, sorted among the commitments alone, then
+            # those 20 rows with what the cards show.
+            ids = list(rows.values_list("pk", flat=True))
+            found = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+            rows = page.object_list = [found[pk] for pk in ids if pk in found]
+        return paginator, page, rows, is_paginated
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             **kept("list-choices", self.choices),
