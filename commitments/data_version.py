@@ -100,6 +100,8 @@ PUBLIC_MODELS = [
 # and checks the session before serving one.
 WORKSPACE_MODELS = [
     "commitments.Follow",
+    # Which proposals are a member's own: their workspace lists them and their replies to rate.
+    "commitments.Proposer",
     settings.AUTH_USER_MODEL,
     "auth.Group",
 ]

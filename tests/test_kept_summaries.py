@@ -233,3 +233,17 @@ def test_admin_rows_kept_for_a_superuser_are_not_shown_to_the_office(
     client.force_login(office_user)
 
     assert result_table(client.get(CHANGELIST).content.decode()) == office_rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_linked_to_a_proposal_finds_it_at_once(kept_counts, client, member_user, reply):
+    client.force_login(member_user)
+    assert (
+        "No proposal is linked to your account yet" in client.get("/en/workspace/").content.decode()
+    )
+
+    link_proposer(member_user, reply.proposal)
+
+    page = client.get("/en/workspace/").content.decode()
+    assert "No proposal is linked to your account yet" not in page
+    assert 'My proposals <span class="count">(1)</span>' in page
