@@ -6,8 +6,10 @@ text (title, promised text and its proposal's title) in `search_grams`, a JSON a
 index (`jsonb_path_ops`, created on PostgreSQL by migration 0009). A search first narrows to the
 commitments whose set holds every bigram of the term — a superset of the true matches, since any
 text that contains the term contains its bigrams — and then runs the same LIKE as before on those
-alone, so the result is exactly what the scan returned. SQLite, one-character terms and terms
-with letters whose case folds unevenly keep the plain scan.
+alone, so the result is exactly what the scan returned. A two-character term without case, such
+as 招商, is its own only bigram: holding it is containing it, and the index alone answers
+(`grams_decide`), as the sets are made again whenever one of the three texts changes. SQLite,
+one-character terms and terms with letters whose case folds unevenly keep the plain scan.
 
 Case: `icontains` compares UPPER(text) with UPPER(term). The grams are taken from the text with
 every character upper-cased one for one (a character whose upper case is longer, such as ß, is
@@ -48,6 +50,14 @@ def term_grams(term: str) -> list[str] | None:
         step = len(grams) / MAX_TERM_GRAMS
         grams = [grams[int(i * step)] for i in range(MAX_TERM_GRAMS)]
     return grams
+
+
+def grams_decide(term: str) -> bool:
+    """Whether holding the term's bigrams is the same as containing the term, so that no LIKE
+    need check: a two-character term is its own only bigram, and when neither character has case
+    the folding leaves it, and every character that could stand for it, as it is. (No character's
+    upper case is a character without case: checked over all of Unicode.)"""
+    return len(term) == 2 and term.lower() == term.upper() and term_grams(term) == [term]
 
 
 def index_serves_search() -> bool:

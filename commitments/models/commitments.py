@@ -146,10 +146,15 @@ class CommitmentQuerySet(models.QuerySet):
 
     def search(self, text):
         """Commitments whose title, promised text or proposal title contains `text`."""
-        from ..search import index_serves_search, term_grams
+        from ..search import grams_decide, index_serves_search, term_grams
 
         queryset = self
         grams = term_grams(text) if index_serves_search() else None
+        if grams and grams_decide(text):
+            # A two-character term without case: its bigram is in a commitment's set exactly
+            # when one of the three texts contains it. No LIKE over the matches (2 ms of 3.5 for
+            # 电梯 at 100,000 commitments).
+            return queryset.filter(search_grams__contains=grams)
         if grams:
             # The bigram index narrows to a superset of the matches; the LIKE below decides.
             queryset = queryset.filter(search_grams__contains=grams)
