@@ -247,3 +247,17 @@ def test_a_member_linked_to_a_proposal_finds_it_at_once(kept_counts, client, mem
     page = client.get("/en/workspace/").content.decode()
     assert "No proposal is linked to your account yet" not in page
     assert 'My proposals <span class="count">(1)</span>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_list_filters_offer_a_new_organisation_at_once(
+    kept_counts, client, office_user, commitment
+):
+    client.force_login(office_user)
+    assert "新设的测试局" not in client.get(CHANGELIST).content.decode()
+
+    new = Organisation.objects.create(name="新设的测试局", slug="new-test-bureau")
+
+    page = client.get(CHANGELIST).content.decode()
+    filters = re.search(r'<nav id="changelist-filter".*?</nav>', page, re.S)[0]
+    assert f"lead_organisation__id__exact={new.pk}" in filters
