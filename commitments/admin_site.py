@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,13 @@ class TrackerAdminSite(admin.AdminSite):
         from .permissions import can_use_admin
 
         return can_use_admin(request.user)
+
+    def get_app_list(self, request, app_label=None):
+        # Made when a page shows it, not for every page's context: the commitment list keeps
+        # its sidebar between changes (admin/commitments/commitment/change_list.html).
+        return SimpleLazyObject(
+            lambda: super(TrackerAdminSite, self).get_app_list(request, app_label)
+        )
 
 
 class TrackerAdminConfig(AdminConfig):
