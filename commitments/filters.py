@@ -131,4 +131,9 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
-        return queryset.order_by(*SORT_ORDERINGS[sort])
+        ordering = SORT_ORDERINGS[sort]
+        if sort == "status" and self.form.cleaned_data.get("status"):
+            # One status: its rank is the same on every row, and walking the rank's index to the
+            # rows of a late status (not pursued) read nearly every commitment (60 ms).
+            ordering = ordering[1:]
+        return queryset.order_by(*ordering)

@@ -132,18 +132,32 @@ def _tally_sql(organisation, commitments, key) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
-def count_of(*, status=None, organisation=None, lead_organisation=None, session=None):
-    """How many commitments have this status, session and organisation (leading or co-handling
-    it; or `lead_organisation`, leading it), from the kept counts; None where there are none."""
+def count_of(*, status=None, organisation=None, lead_organisation=None, session=None, year=None):
+    """How many commitments have this status, session (or year) and organisation (leading or
+    co-handling it; or `lead_organisation`, leading it), from the kept counts; None where there
+    are none."""
     if not kept_by_database():
         return None
-    chosen = (status, organisation, lead_organisation, session)
+    chosen = (status, organisation, lead_organisation, session, year)
     key = "count:" + ":".join(str(getattr(value, "pk", value)) for value in chosen)
-    return kept(key, lambda: _sum_counts(status, organisation, lead_organisation, session))
+    return kept(key, lambda: _sum_counts(status, organisation, lead_organisation, session, year))
 
 
-def _sum_counts(status, organisation, lead_organisation, session):
+def _sum_counts(status, organisation, lead_organisation, session, year=None):
     counts = CommitmentCount.objects.all()
+    without_session = 0
+    if year is not None:
+        # A year is its sessions' (the counts are kept per session), and the reply's year for
+        # the few commitments whose proposal has no session: those are counted.
+        counts = counts.filter(session__year=year)
+        unsessioned = Commitment.objects.filter(session__isnull=True).of_year(year)
+        if organisation is not None:
+            unsessioned = unsessioned.for_organisation(organisation)
+        elif lead_organisation is not None:
+            unsessioned = unsessioned.filter(lead_organisation=lead_organisation)
+        if status:
+            unsessioned = unsessioned.filter(status=status)
+        without_session = unsessioned.count()
     if organisation is not None:
         counts = counts.filter(organisation=organisation)
     else:
@@ -154,21 +168,22 @@ def _sum_counts(status, organisation, lead_organisation, session):
         counts = counts.filter(status=status)
     if session is not None:
         counts = counts.filter(session=session)
-    return counts.aggregate(n=Sum("n", default=0))["n"]
+    return counts.aggregate(n=Sum("n", default=0))["n"] + without_session
 
 
 def list_count(filterset) -> int | None:
     """How many commitments the public list shows for these filters, when the counts say;
-    None when a filter (text, year, overdue, stale) needs the commitments themselves."""
+    None when a filter (text, overdue, stale) needs the commitments themselves."""
     if not kept_by_database() or not filterset.is_valid():
         return None
     chosen = filterset.form.cleaned_data
-    if any(chosen.get(name) for name in ("q", "year", "overdue", "stale")):
+    if any(chosen.get(name) for name in ("q", "overdue", "stale")):
         return None
     return count_of(
         status=chosen.get("status"),
         organisation=chosen.get("organisation"),
         session=chosen.get("session"),
+        year=int(chosen["year"]) if chosen.get("year") else None,
     )
 
 

@@ -193,6 +193,13 @@ def test_the_list_says_how_many_it_found_as_the_commitments_do(world, client):
     bureaus, sessions, _replies = three_commitments(world)
     Commitment.objects.filter(lead_organisation=bureaus[1]).update(status=Status.STALLED)
     Commitment.objects.first().co_organisations.add(bureaus[1])
+    # A proposal without a session: its year is its reply's.
+    loose = Reply.objects.create(
+        proposal=Proposal.objects.create(number="99", title="无届次提案"),
+        organisation=bureaus[2],
+        reply_date=datetime.date(2025, 3, 1),
+    )
+    add_commitment(loose, bureaus[2], 1, status=Status.STALLED)
     queries = [
         "",
         "status=stalled",
@@ -202,6 +209,11 @@ def test_the_list_says_how_many_it_found_as_the_commitments_do(world, client):
         f"session={sessions[0].pk}",
         f"session={sessions[1].pk}&organisation={bureaus[0].slug}",
         "q=承诺",
+        "year=2024",
+        "year=2025",
+        "year=2026",
+        f"year=2025&organisation={bureaus[2].slug}&status=stalled",
+        f"year=2025&organisation={bureaus[1].slug}",
     ]
     for query in queries:
         response = client.get(f"/zh-hans/commitments/?{query}")

@@ -195,3 +195,35 @@ def test_a_search_s_pages_list_its_matches_in_the_list_s_order(client, sort, set
     expected = list(in_order.values_list("pk", flat=True))
     matching = set(Commitment.objects.search("电梯").values_list("pk", flat=True))
     assert shown == [str(pk) for pk in expected if pk in matching]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["updated", "target", "status"])
+def test_a_search_beyond_its_limit_lists_its_first_matches_in_the_list_s_order(
+    client, sort, settings
+):
+    settings.TRACKER_SEARCH_COUNT_LIMIT = 5
+    make_world([f"加装电梯第{n}批" for n in range(12)])
+    for index, pk in enumerate(Commitment.objects.order_by("pk").values_list("pk", flat=True)):
+        Commitment.objects.filter(pk=pk).update(
+            status=["on_track", "stalled", "completed"][index % 3],
+            current_target_date=datetime.date(2025, 1, 1 + index % 5),
+        )
+
+    html = client.get(f"/en/commitments/?q=电梯&sort={sort}").content.decode()
+
+    shown = re.findall(r'<h2 class="card-title"><a href="/en/commitments/(\d+)/">', html)
+    in_order = CommitmentFilter({"sort": sort}, queryset=Commitment.objects.all()).qs
+    assert shown == [str(pk) for pk in in_order.values_list("pk", flat=True)[:6]]
+
+
+@pytest.mark.django_db
+def test_one_status_sorted_by_status_lists_the_letters_newest_first(client):
+    make_world(["第一份", "第二份", "第三份"])
+    Commitment.objects.update(status="not_pursued")
+
+    html = client.get("/en/commitments/?status=not_pursued&sort=status").content.decode()
+
+    shown = re.findall(r'<h2 class="card-title"><a href="/en/commitments/(\d+)/">', html)
+    newest_first = Commitment.objects.order_by("-reply_id", "position").values_list("pk", flat=True)
+    assert shown == [str(pk) for pk in newest_first]
