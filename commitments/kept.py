@@ -33,12 +33,6 @@ def current_versions() -> tuple[int, int] | None:
     return watcher.current()
 
 
-def public_version() -> int | None:
-    """The current public data version, when summaries are kept and the version is known."""
-    versions = current_versions()
-    return versions[0] if versions else None
-
-
 def kept(key: str, make, *, signed_in: bool = False):
     """make(), as this worker last made it for the current public data version.
 
