@@ -4,6 +4,7 @@ stand for, whichever value they are run with, and on whichever thread."""
 import threading
 
 import pytest
+from django.db import connection
 
 from commitments.models import Commitment, Organisation
 from commitments.plans import Statement
@@ -80,3 +81,18 @@ def test_a_statement_finds_nothing_for_an_id_no_column_can_hold(commitment):
     for value in (2**63, 10**20, -(2**63) - 1):
         assert statement.rows(value) == list(Commitment.objects.filter(pk=value)) == []
     assert statement.rows(commitment.pk) == [commitment]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_list_by_status_is_planned_once_not_on_every_request(client, commitment):
+    for _ in range(8):
+        response = client.get("/zh-hans/commitments/?status=not_assessed")
+        assert commitment.title in response.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%ORDER BY%%' AND statement LIKE '%%status%%'"
+        )
+        plans = cursor.fetchall()
+    assert plans, "the list's statement was not prepared"
+    assert all(custom == 0 and generic >= 7 for generic, custom in plans)
