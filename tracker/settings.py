@@ -173,7 +173,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request's statements are short. Starting parallel workers for one costs more than it
     # saves (the workspace's counts took 12 ms with them, 5 ms without), and on a busy server
     # they only take cores from the other requests. 0: none; more for a reporting replica.
-    _settings = f"-c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', 0)}"
+    _parallel = env_int("DATABASE_PARALLEL_WORKERS", 0)
+    _settings = f"-c max_parallel_workers_per_gather={_parallel}"
     # Nor Memoize: a list's page joins 20 commitments to their replies and bureaus, but the
     # node's cache is sized for every row the join could reach, and setting it up took 1 ms of
     # the list's 1.6 (lists 25-35% faster without it; nothing measured slower).
