@@ -1,4 +1,5 @@
-"""The counts the database keeps (tallies.py) are always what counting the commitments gives.
+"""The counts the database keeps (tallies.py) are always what counting the commitments gives,
+and the organisation lists it keeps (organisation_lists.py) what filtering them gives.
 
 On PostgreSQL, triggers keep CommitmentCount in the writing transaction; the overview, the
 scorecards and the list's "N found" read it. Every test here makes changes by a different path —
@@ -13,7 +14,8 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commitments import tallies
+from commitments import organisation_lists, tallies
+from commitments.filters import DEFAULT_SORT, SORT_ORDERINGS
 from commitments.models import (
     Commitment,
     CommitmentCount,
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 TODAY = datetime.date.today()
+NOW = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
 
 
 def figures(organisation=None):
@@ -68,6 +71,19 @@ def assert_counts_agree():
     assert figures() == counted()
     for organisation in Organisation.objects.all():
         assert figures(organisation) == counted(organisation), organisation.slug
+    assert_lists_agree()
+
+
+def listed(organisation):
+    """An organisation's list in the default order, by filtering the commitments."""
+    found = Commitment.objects.for_organisation(organisation)
+    return list(found.order_by(*SORT_ORDERINGS[DEFAULT_SORT]).values_list("pk", flat=True))
+
+
+def assert_lists_agree():
+    for organisation in Organisation.objects.all():
+        kept = organisation_lists.page_ids(organisation, 0, 10_000)
+        assert kept == listed(organisation), organisation.slug
 
 
 @pytest.fixture
@@ -159,6 +175,21 @@ def test_co_handling_counts_for_the_co_handler_once_and_follows_the_lead(world):
     assert_counts_agree()
 
 
+def test_moves_within_and_between_letters_keep_the_organisation_lists(world):
+    bureaus, _sessions, replies = world
+    first = add_commitment(replies[0], bureaus[0], 1)
+    second = add_commitment(replies[0], bureaus[0], 2)
+    second.co_organisations.add(bureaus[1])
+    assert organisation_lists.page_ids(bureaus[0], 0, 10) == [first.pk, second.pk]
+
+    Commitment.objects.filter(pk=first.pk).update(position=3)
+    assert organisation_lists.page_ids(bureaus[0], 0, 10) == [second.pk, first.pk]
+    Commitment.objects.filter(pk=second.pk).update(reply=replies[3], position=1)
+    Commitment.objects.filter(pk=first.pk).update(reply=replies[1])
+    assert organisation_lists.page_ids(bureaus[1], 0, 10) == [second.pk]
+    assert_counts_agree()
+
+
 def test_deleted_commitments_leave_the_counts(world):
     bureaus, _sessions, replies = world
     kept = add_commitment(replies[0], bureaus[0], 1)
@@ -221,6 +252,42 @@ def test_the_list_says_how_many_it_found_as_the_commitments_do(world, client):
         assert response.context["paginator"].count == filterset.qs.count(), query
 
 
+def test_an_organisation_s_list_pages_through_what_it_leads_and_co_handles_in_order(
+    world, client, office_org
+):
+    bureaus, _sessions, replies = world
+    for position in range(1, 46):
+        lead = bureaus[position % 3]
+        commitment = add_commitment(replies[position % 3], lead, position)
+        if position % 4 == 0:
+            commitment.co_organisations.add(bureaus[0], bureaus[1])
+        if position % 3:
+            Commitment.objects.filter(pk=commitment.pk).update(
+                last_published_at=NOW - datetime.timedelta(hours=position % 7)
+            )
+    address = f"/zh-hans/commitments/?organisation={bureaus[0].slug}"
+
+    def shown(page):
+        response = client.get(f"{address}&page={page}")
+        assert response.status_code == 200
+        return [commitment.pk for commitment in response.context["page_obj"].object_list]
+
+    expected = listed(bureaus[0])
+    assert len(expected) > 20
+    assert shown(1) + shown(2) == expected
+    assert client.get(f"{address}&page=3").status_code == 404
+
+    # A publication moves a commitment to the top of its bureaus' lists at once.
+    last = Commitment.objects.get(pk=expected[-1])
+    update = ProgressUpdate.objects.create(
+        commitment=last, organisation=last.lead_organisation, as_of=TODAY,
+        status=Status.ON_TRACK, progress=10, text="已开工。",
+    )  # fmt: skip
+    publish(update)
+    assert shown(1)[0] == last.pk
+    assert shown(1) + shown(2) == listed(bureaus[0])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_compacting_folds_the_rows_and_keeps_every_figure(world):
     bureaus, _sessions, replies = world
@@ -239,7 +306,12 @@ def test_compacting_folds_the_rows_and_keeps_every_figure(world):
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["add", "status", "lead", "target", "co_add", "co_remove", "delete"]),
+        st.sampled_from(
+            [
+                *["add", "status", "lead", "target", "co_add", "co_remove", "delete"],
+                *["published", "position", "reply"],
+            ]
+        ),
         st.integers(min_value=0, max_value=50),
         st.sampled_from(list(Status)),
     ),
@@ -268,6 +340,13 @@ def test_any_sequence_of_changes_keeps_the_counts(world, operations):
             chosen.update(lead_organisation=bureau)
         elif operation == "target":
             chosen.update(current_target_date=TODAY + datetime.timedelta(number - 25))
+        elif operation == "published":
+            published = NOW - datetime.timedelta(hours=number % 7)
+            chosen.update(last_published_at=None if number % 5 == 0 else published)
+        elif operation == "position":
+            chosen.update(position=200 + step)
+        elif operation == "reply":
+            chosen.update(reply=replies[number % len(replies)])
         elif operation == "co_add":
             chosen.get().co_organisations.add(bureau)
         elif operation == "co_remove":

@@ -20,6 +20,7 @@ from .commitments import (
     Commitment,
     CommitmentCount,
     CommitmentQuerySet,
+    ListedCommitment,
     Status,
     stale_cutoff,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "EditConflict",
     "Evidence",
     "Follow",
+    "ListedCommitment",
     "Measure",
     "Organisation",
     "ProgressUpdate",

@@ -454,3 +454,41 @@ class CommitmentCount(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id}/{self.session_id}/{self.status}: {self.n:+d}"
+
+
+class ListedCommitment(models.Model):
+    """A commitment in one organisation's list, with the keys of the list's default order: a row
+    for the organisation that leads it and one for each other organisation that co-handles it.
+
+    Written by the database's triggers only (commitments/organisation_lists.py), on PostgreSQL."""
+
+    # Internal bookkeeping, shown nowhere: no translated labels.
+    organisation = models.ForeignKey(
+        Organisation, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    commitment = models.ForeignKey(
+        Commitment, models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    last_published_at = models.DateTimeField("last published", null=True)
+    reply = models.ForeignKey(
+        Reply, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField("position")
+
+    class Meta:
+        verbose_name = "listed commitment"
+        verbose_name_plural = "listed commitments"
+        indexes = [
+            # An organisation's page of ids in the list's order, from the index alone.
+            SortIndex(
+                "organisation",
+                F("last_published_at").desc(nulls_last=True),
+                F("reply").desc(),
+                "position",
+                include=["commitment"],
+                name="listed_commitment_order_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.commitment_id}"
