@@ -84,14 +84,26 @@ def test_a_statement_finds_nothing_for_an_id_no_column_can_hold(commitment):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
-def test_the_list_by_status_is_planned_once_not_on_every_request(client, commitment):
+@pytest.mark.parametrize(
+    ("query", "statement"),
+    [
+        ("status=not_assessed", "%status%ORDER BY%"),
+        ("organisation={slug}", "%listedcommitment%ORDER BY%"),
+        ("organisation={slug}&sort=updated&page=1", "%listedcommitment%ORDER BY%"),
+    ],
+)
+def test_the_list_by_status_or_organisation_is_planned_once_not_on_every_request(
+    client, commitment, query, statement
+):
+    address = "/zh-hans/commitments/?" + query.format(slug=commitment.lead_organisation.slug)
     for _ in range(8):
-        response = client.get("/zh-hans/commitments/?status=not_assessed")
+        response = client.get(address)
         assert commitment.title in response.content.decode()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE '%%ORDER BY%%' AND statement LIKE '%%status%%'"
+            " WHERE statement LIKE %s",
+            [statement],
         )
         plans = cursor.fetchall()
     assert plans, "the list's statement was not prepared"
