@@ -17,6 +17,7 @@ the commitments as before.
 
 from django.db import connection
 
+from .filters import DEFAULT_SORT, SORT_ORDERINGS
 from .models import ListedCommitment
 
 CO_HANDLING = "commitments_commitment_co_organisations"
@@ -30,9 +31,7 @@ def kept_by_database() -> bool:
 
 def page_ids(organisation, start: int, stop: int) -> list[int]:
     """The ids of the commitments `organisation` leads or co-handles, [start:stop] in the list's
-    default order (filters.SORT_ORDERINGS["updated"]), on PostgreSQL."""
-    from .filters import DEFAULT_SORT, SORT_ORDERINGS
-
+    default order (filters.SORT_ORDERINGS), on PostgreSQL."""
     return list(
         ListedCommitment.objects.filter(organisation=organisation)
         .order_by(*SORT_ORDERINGS[DEFAULT_SORT])

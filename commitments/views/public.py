@@ -242,10 +242,12 @@ class CommitmentListView(FilterView):
         # from its own index (listed_organisation). Other filters' best plans depend on their
         # values (a small organisation's rows are better found by their own index).
         chosen = {name for name, value in request.GET.items() if value} - {"page"}
-        by_organisation = chosen <= {"organisation", "sort"} and request.GET.get(
-            "sort", DEFAULT_SORT
-        ) in ("", DEFAULT_SORT)
-        if not (chosen <= {"sort", "status"} or by_organisation):
+        by_status = chosen <= {"sort", "status"}
+        by_organisation = (
+            chosen <= {"organisation", "sort"}
+            and (request.GET.get("sort") or DEFAULT_SORT) == DEFAULT_SORT
+        )
+        if not (by_status or by_organisation):
             return super().get(request, *args, **kwargs)
         with reused_plans():
             return super().get(request, *args, **kwargs).render()
