@@ -19,8 +19,8 @@ from django.db import connection
 
 from .filters import DEFAULT_SORT, SORT_ORDERINGS
 from .models import ListedCommitment
+from .tallies import CO_HANDLING, statement_triggers
 
-CO_HANDLING = "commitments_commitment_co_organisations"
 LISTED = ListedCommitment._meta.db_table
 COLUMNS = "organisation_id, commitment_id, last_published_at, reply_id, position"
 
@@ -94,21 +94,12 @@ END $$"""
 def trigger_sql() -> tuple[list[str], list[str]]:
     """The statements that create the triggers and fill the table, and those that remove the
     triggers (migration 0015)."""
-    create = [COMMITMENTS, CO_HANDLERS]
-    for table, name in (
-        ("commitments_commitment", "commitments_list_commitments"),
-        (CO_HANDLING, "commitments_list_co_handling"),
-    ):
-        # A trigger with transition tables fires for one kind of statement only.
-        for event, referencing in (
-            ("INSERT", "NEW TABLE AS new_rows"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("DELETE", "OLD TABLE AS old_rows"),
-        ):
-            create.append(
-                f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
-                f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
+    create = [
+        COMMITMENTS,
+        *statement_triggers("commitments_commitment", "commitments_list_commitments"),
+        CO_HANDLERS,
+        *statement_triggers(CO_HANDLING, "commitments_list_co_handling"),
+    ]
     fill = f"INSERT INTO {LISTED} ({COLUMNS}) {_rows('commitments_commitment')}"
     drop = [
         "DROP FUNCTION IF EXISTS commitments_list_commitments() CASCADE",

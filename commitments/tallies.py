@@ -256,16 +256,22 @@ def trigger_sql() -> tuple[list[str], list[str]]:
                 END IF;
                 RETURN NULL;
             END $$""")
-        # A trigger with transition tables fires for one kind of statement only.
+        create += statement_triggers(table, name)
+        drop.append(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
+    fill = _insert(_changes("commitments_commitment", 1))
+    return [*create, fill], drop
+
+
+def statement_triggers(table: str, function: str) -> list[str]:
+    """Triggers that run `function` after each statement that inserts, updates or deletes rows of
+    `table`, with its rows before (old_rows) and after (new_rows) as transition tables. Such a
+    trigger fires for one kind of statement only, hence three."""
+    return [
+        f"CREATE TRIGGER {function}_{event.lower()} AFTER {event} ON {table} "
+        f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
         for event, referencing in (
             ("INSERT", "NEW TABLE AS new_rows"),
             ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
             ("DELETE", "OLD TABLE AS old_rows"),
-        ):
-            create.append(
-                f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
-                f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
-        drop.append(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
-    fill = _insert(_changes("commitments_commitment", 1))
-    return [*create, fill], drop
+        )
+    ]
