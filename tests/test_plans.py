@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from commitments.models import Commitment, Organisation
-from commitments.plans import Statement
+from commitments.plans import Statement, reused_plans
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,3 +108,18 @@ def test_the_list_by_status_or_organisation_is_planned_once_not_on_every_request
         plans = cursor.fetchall()
     assert plans, "the list's statement was not prepared"
     assert all(custom == 0 and generic >= 7 for generic, custom in plans)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side binding: PostgreSQL")
+def test_only_statements_with_kept_plans_send_their_values_apart(db):
+    """PostgreSQL keeps a generic plan for whatever is sent with its values apart
+    (plan_cache_mode): a statement outside reused_plans() must carry its values, to be planned
+    for them (the stale commitments' count read every commitment with a generic plan)."""
+    import psycopg
+
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, psycopg.ClientCursor)
+    with reused_plans(), connection.cursor() as cursor:
+        assert not isinstance(cursor.cursor, psycopg.ClientCursor)
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, psycopg.ClientCursor)

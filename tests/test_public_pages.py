@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from workspace_support import publish, submit
 
+from commitments.filters import DEFAULT_SORT, SORT_ORDERINGS
 from commitments.models import Commitment, Evidence, Measure, Proposal, Reply, Session
 
 pytestmark = pytest.mark.django_db
@@ -361,3 +362,27 @@ def test_commitment_page_lets_a_visitor_open_an_uploaded_evidence_file(
     assert f'<a href="{address}">会议纪要</a>' in page
     assert file_response.status_code == 200
     assert b"".join(file_response.streaming_content) == b"%PDF-1.4 minutes"
+
+
+def test_the_stale_list_keeps_the_last_update_order_never_published_last(client, reply):
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    for position in range(1, 26):
+        commitment = add_commitment(reply, position, f"久未更新{position}")
+        make_stale(commitment)
+        if position % 3:  # published long ago, some on the same day; the rest never
+            Commitment.objects.filter(pk=commitment.pk).update(
+                last_published_at=long_ago + datetime.timedelta(days=position % 4)
+            )
+    add_commitment(reply, 30, "刚刚创建")  # recent: not stale
+    stale = Commitment.objects.stale().order_by(*SORT_ORDERINGS[DEFAULT_SORT])
+    expected = list(stale.values_list("pk", flat=True))
+
+    shown = []
+    for page in (1, 2):
+        response = client.get(f"/en/commitments/?stale=1&page={page}")
+        assert response.status_code == 200
+        shown += [commitment.pk for commitment in response.context["page_obj"].object_list]
+
+    assert len(expected) == 25
+    assert shown == expected
+    assert Commitment.objects.get(pk=shown[-1]).last_published_at is None

@@ -163,13 +163,13 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
-# On PostgreSQL, values sent apart from the statements, so that the pages that look a row up by
-# id can have their plans kept (commitments/plans.py). 0: behind a transaction-pooling proxy that
+# On PostgreSQL, the statements of the pages that look a row up by id, and of the lists that have
+# one best plan, sent with their values apart and prepared, so that their plans are kept
+# (commitments/plans.py). 0: behind a transaction-pooling proxy that
 # cannot keep prepared statements (pgbouncer before 1.21).
 DATABASE_REUSE_PLANS = env_bool("DATABASE_REUSE_PLANS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("server_side_binding", DATABASE_REUSE_PLANS)
     # A request's statements are short. Starting parallel workers for one costs more than it
     # saves (the workspace's counts took 12 ms with them, 5 ms without), and on a busy server
     # they only take cores from the other requests. 0: none; more for a reporting replica.
@@ -180,9 +180,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the list's 1.6 (lists 25-35% faster without it; nothing measured slower).
     _settings += " -c enable_memoize=off"
     if DATABASE_REUSE_PLANS:
-        # Only statements whose one plan suits every value are prepared (commitments/plans.py).
-        # Left to choose, PostgreSQL planned the status list afresh on every run (1.5 ms, running
-        # it 0.3), its generic plan's estimate being a little above the value-specific one's.
+        # Only statements whose one plan suits every value are prepared, and only they are sent
+        # with their values apart, which this setting needs (commitments/plans.py). Left to
+        # choose, PostgreSQL planned the status list afresh on every run (1.5 ms, running it
+        # 0.3), its generic plan's estimate being a little above the value-specific one's.
         _settings += " -c plan_cache_mode=force_generic_plan"
     _options["options"] = f"{_options.get('options', '')} {_settings}".strip()
 # Each worker's own memory: the counts and page parts it keeps (commitments/kept.py), a few
