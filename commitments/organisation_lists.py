@@ -15,18 +15,12 @@ keys changes. SQLite, the embedded demo database, has no such triggers: there th
 the commitments as before.
 """
 
-from django.db import connection
-
 from .filters import DEFAULT_SORT, SORT_ORDERINGS
 from .models import ListedCommitment
 from .tallies import CO_HANDLING, statement_triggers
 
 LISTED = ListedCommitment._meta.db_table
 COLUMNS = "organisation_id, commitment_id, last_published_at, reply_id, position"
-
-
-def kept_by_database() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def page_ids(organisation, start: int, stop: int) -> list[int]:

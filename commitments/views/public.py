@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..plans import Statement, reused_plans
 from ..subtargets import roll_up
-from ..tallies import list_count, tally
+from ..tallies import kept_by_database, list_count, tally
 from .export import column_descriptions
 
 LATEST_UPDATES_SHOWN = 8
@@ -305,7 +305,7 @@ class CommitmentListView(FilterView):
     def listed_organisation(self):
         """The organisation, when the list is one organisation's in the default order and no
         other filter applies, and the database keeps its list (organisation_lists.py)."""
-        if not organisation_lists.kept_by_database() or not self.filterset.is_valid():
+        if not kept_by_database() or not self.filterset.is_valid():
             return None
         chosen = {name: value for name, value in self.filterset.form.cleaned_data.items() if value}
         others = set(chosen) - {"organisation", "sort"}
