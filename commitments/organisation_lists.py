@@ -17,20 +17,27 @@ the commitments as before.
 
 from .filters import DEFAULT_SORT, SORT_ORDERINGS
 from .models import ListedCommitment
+from .plans import Statement
 from .tallies import CO_HANDLING, statement_triggers
 
 LISTED = ListedCommitment._meta.db_table
 COLUMNS = "organisation_id, commitment_id, last_published_at, reply_id, position"
 
 
+# Compiled once (plans.py): the same statement for every organisation and page.
+LISTED_IDS = Statement(
+    lambda organisation: (
+        ListedCommitment.objects.filter(organisation=organisation)
+        .order_by(*SORT_ORDERINGS[DEFAULT_SORT])
+        .values_list("commitment_id", flat=True)
+    )
+)
+
+
 def page_ids(organisation, start: int, stop: int) -> list[int]:
     """The ids of the commitments `organisation` leads or co-handles, [start:stop] in the list's
     default order (filters.SORT_ORDERINGS), on PostgreSQL."""
-    return list(
-        ListedCommitment.objects.filter(organisation=organisation)
-        .order_by(*SORT_ORDERINGS[DEFAULT_SORT])
-        .values_list("commitment_id", flat=True)[start:stop]
-    )
+    return LISTED_IDS.rows(organisation.pk, start=start, stop=stop)
 
 
 def _rows(commitments: str) -> str:

@@ -31,6 +31,7 @@ from django.db.models import QuerySet
 # Stands for the value while the statement is compiled: a number no id or count reaches, so that
 # its place among the statement's parameters is unmistakable.
 PLACEHOLDER = -7_318_245_906_113
+TEXT_PLACEHOLDER = "\x00value of the statement\x00"  # no text a database stores holds NUL
 
 
 @contextmanager
@@ -65,22 +66,44 @@ class Statement:
         page = Statement(lambda pk: Commitment.objects.public().filter(pk=pk))
         page.rows(5000)  # [<Commitment 5000>] or []
 
-    Prefetches on the queryset run as usual, once the rows are read.
+    `values=n`: `make` takes a list of n values, as `pk__in` does, and `rows` is given n of them
+    (`RowsByIds`). `text=True`: the value is text, as a slug. `rows(…, start=, stop=)` reads a
+    slice of the rows, with LIMIT and OFFSET as parameters, so that every page of a list is the
+    same statement. Prefetches on the queryset run as usual, once the rows are read.
     """
 
-    def __init__(self, make: Callable[[object], QuerySet]):
-        self.prototype = make(PLACEHOLDER)
+    def __init__(self, make: Callable[[object], QuerySet], *, values=None, text=False):
+        self.values = values
+        if text:
+            self.placeholders = [TEXT_PLACEHOLDER]
+        else:
+            self.placeholders = [PLACEHOLDER - index for index in range(values or 1)]
+        self.prototype = make(self.placeholders if values else self.placeholders[0])
+        if self.prototype.query.is_sliced:
+            raise ValueError("Slice the rows with rows(start=, stop=), not the queryset.")
         self.compiled = {}
 
-    def rows(self, value, using: str = DEFAULT_DB_ALIAS) -> list:
+    def rows(self, value, using: str = DEFAULT_DB_ALIAS, *, start=0, stop=None) -> list:
+        values = list(value) if self.values else [value]
+        if len(values) != len(self.placeholders):
+            raise ValueError(f"{len(self.placeholders)} values expected, {len(values)} given")
         low, high = connections[using].ops.integer_field_range("BigIntegerField")
-        if isinstance(value, int) and not low <= value <= high:
+        if any(isinstance(item, int) and not low <= item <= high for item in values):
             # No id can hold it, and SQLite refuses to bind it: no rows, as Django's own lookups
             # answer.
             return []
         queryset = self.prototype.using(using)
         compiler, sql, params = self.compiled.get(using) or self.compile(using)
-        bound = [value if param == PLACEHOLDER else param for param in params]
+        slots = dict(zip(self.placeholders, values, strict=True))
+        bound = [
+            slots.get(param, param) if self.is_placeholder(param) else param for param in params
+        ]
+        if stop is not None:
+            # LIMIT and OFFSET as parameters: Django writes a slice's bounds into the text.
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            bound += [max(stop - start, 0), start]
+        elif start:
+            raise ValueError("A slice of the rows needs its stop.")
 
         def make_compiler(*args, **kwargs):
             # The compiler of the first run knows how to read the rows into models; this one
@@ -95,10 +118,35 @@ class Statement:
         with reused_plans(using):
             return list(queryset)
 
+    def is_placeholder(self, param) -> bool:
+        return type(param) is type(self.placeholders[0]) and param in self.placeholders
+
     def compile(self, using: str):
         compiler = self.prototype.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        if [param == PLACEHOLDER for param in params].count(True) != 1:
+        found = sorted(param for param in params if self.is_placeholder(param))
+        if found != sorted(self.placeholders):
             raise ValueError(f"The value must appear once among the parameters of: {sql}")
         self.compiled[using] = (compiler, sql, params)
         return self.compiled[using]
+
+
+class RowsByIds:
+    """The rows of `queryset` whose ids are given, in no particular order: a page's rows, once
+    its ids are known. A `Statement` for each number of ids up to `most` (a page's length), so
+    neither the SQL nor its plan is made again; more ids are read with the queryset."""
+
+    def __init__(self, queryset: QuerySet, most: int = 100):
+        self.queryset, self.most, self.statements = queryset, most, {}
+
+    def rows(self, ids, using: str = DEFAULT_DB_ALIAS) -> list:
+        ids = list(ids)
+        if not ids:
+            return []
+        if len(ids) > self.most:
+            return list(self.queryset.using(using).filter(pk__in=ids))
+        statement = self.statements.get(len(ids))
+        if statement is None:
+            statement = Statement(lambda pks: self.queryset.filter(pk__in=pks), values=len(ids))
+            statement = self.statements.setdefault(len(ids), statement)
+        return statement.rows(ids, using)

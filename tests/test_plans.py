@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from commitments.models import Commitment, Organisation
-from commitments.plans import Statement, reused_plans
+from commitments.plans import RowsByIds, Statement, reused_plans
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,6 +81,64 @@ def test_a_statement_finds_nothing_for_an_id_no_column_can_hold(commitment):
     for value in (2**63, 10**20, -(2**63) - 1):
         assert statement.rows(value) == list(Commitment.objects.filter(pk=value)) == []
     assert statement.rows(commitment.pk) == [commitment]
+
+
+def test_a_statement_reads_a_page_of_rows_as_slicing_the_queryset_does(reply, bureau):
+    for position in (4, 2, 5, 1, 3):
+        Commitment.objects.create(
+            reply=reply, position=position, title=f"承诺{position}", promised_text="……",
+            lead_organisation=bureau,
+        )  # fmt: skip
+
+    def make(pk):
+        return Commitment.objects.filter(lead_organisation=pk).order_by("-position")
+
+    statement = Statement(make)
+    for start, stop in ((0, 2), (2, 4), (4, 6), (6, 8), (0, 5), (3, 3)):
+        expected = list(make(bureau.pk)[start:stop])
+        assert statement.rows(bureau.pk, start=start, stop=stop) == expected
+    assert statement.rows(bureau.pk) == list(make(bureau.pk))
+    with pytest.raises(ValueError, match="stop"):
+        statement.rows(bureau.pk, start=2)
+
+
+def test_rows_by_ids_are_the_rows_of_those_ids_however_many(reply, bureau, other_bureau):
+    commitments = [
+        Commitment.objects.create(
+            reply=reply, position=position, title=f"承诺{position}", promised_text="……",
+            lead_organisation=bureau if position % 2 else other_bureau,
+        )
+        for position in range(1, 8)
+    ]  # fmt: skip
+    by_ids = RowsByIds(Commitment.objects.select_related("lead_organisation"), most=5)
+    ids = [commitment.pk for commitment in commitments]
+    for chosen in ([ids[3]], ids[:2], ids[2:5][::-1], ids[:5], ids, [ids[1], 987654], []):
+        rows = by_ids.rows(chosen)
+        assert sorted(row.pk for row in rows) == sorted(set(chosen) & set(ids))
+        assert {row.pk: row.lead_organisation.name for row in rows} == {
+            c.pk: c.lead_organisation.name for c in commitments if c.pk in chosen
+        }
+    # Each count of ids its own statement, up to `most`; beyond it the queryset reads them.
+    assert sorted(by_ids.statements) == [1, 2, 3, 5]
+
+
+def test_a_text_statement_finds_a_slug_and_nothing_for_an_unknown_one(bureau, other_bureau):
+    statement = Statement(lambda slug: Organisation.objects.filter(slug=slug), text=True)
+    assert statement.rows(bureau.slug) == [bureau]
+    assert statement.rows(other_bureau.slug) == [other_bureau]
+    assert statement.rows("no-such-bureau") == []
+    assert statement.rows("'; DROP TABLE commitments_organisation; --") == []
+    assert Organisation.objects.filter(pk=bureau.pk).exists()
+
+
+def test_the_list_refuses_an_unknown_organisation_and_lists_a_known_one(client, commitment):
+    listed = client.get(
+        "/zh-hans/commitments/", {"organisation": commitment.lead_organisation.slug}
+    )
+    assert commitment.title in listed.content.decode()
+    unknown = client.get("/zh-hans/commitments/", {"organisation": "no-such-bureau"})
+    assert commitment.title not in unknown.content.decode()
+    assert "no-such-bureau" in unknown.content.decode()  # named in the form's error
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")

@@ -32,7 +32,7 @@ from ..models import (
     Session,
     Status,
 )
-from ..plans import Statement, reused_plans
+from ..plans import RowsByIds, Statement, reused_plans
 from ..subtargets import roll_up
 from ..tallies import kept_by_database, list_count, tally
 from .export import column_descriptions
@@ -234,6 +234,8 @@ class CommitmentListView(FilterView):
         .select_related("reply__proposal", "lead_organisation")
         .only(*CARD_FIELDS)
     )
+    # A page's rows once its ids are known, compiled once (plans.py).
+    rows_by_ids = RowsByIds(queryset.order_by())
 
     def get(self, request, *args, **kwargs):
         # Unfiltered or by status, the list's statement has one best plan whatever the page and
@@ -248,9 +250,23 @@ class CommitmentListView(FilterView):
             and (request.GET.get("sort") or DEFAULT_SORT) == DEFAULT_SORT
         )
         if not (by_status or by_organisation):
-            return super().get(request, *args, **kwargs)
+            return self.filtered(request)
         with reused_plans():
-            return super().get(request, *args, **kwargs).render()
+            return self.filtered(request).render()
+
+    def filtered(self, request):
+        """As FilterView.get, but an organisation's list kept in order (listed_organisation)
+        leaves the commitments unfiltered: its page comes from its own index and its count from
+        the kept counts, and building the "leads or co-handles" filter alone took 0.5 ms."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_valid():
+            self.object_list = self.filterset.queryset.none()
+        elif self.listed_organisation() is not None:
+            self.object_list = self.filterset.queryset
+        else:
+            self.object_list = self.filterset.qs
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
@@ -289,16 +305,15 @@ class CommitmentListView(FilterView):
                 # An organisation's list as it is kept in order (organisation_lists.py).
                 start = (page.number - 1) * paginator.per_page
                 ids = organisation_lists.page_ids(organisation, start, start + paginator.per_page)
-            elif self.searched() or self.stale_by_update():
-                # A search: PostgreSQL cannot tell how many commitments hold a word's bigrams,
-                # guesses a few, and joined every match to its reply, proposal and bureau before
-                # sorting (32 ms for 2,500 matches). The stale ones by last update: their ids and
-                # the order's keys are in an index of their own (filters.py), their rows are not.
-                # So the ids sorted among the commitments alone.
-                ids = list(rows.values_list("pk", flat=True))
             else:
-                return paginator, page, rows, is_paginated
-            found = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
+                # The ids sorted among the commitments alone, then their rows with what the cards
+                # show (compiled once: compiling the join took longer than running it). A search:
+                # PostgreSQL cannot tell how many commitments hold a word's bigrams, guesses a
+                # few, and joined every match to its reply, proposal and bureau before sorting
+                # (32 ms for 2,500 matches). The stale ones by last update: their ids and the
+                # order's keys are in an index of their own (filters.py), their rows are not.
+                ids = list(rows.values_list("pk", flat=True))
+            found = {row.pk: row for row in self.rows_by_ids.rows(ids)}
             rows = page.object_list = [found[pk] for pk in ids if pk in found]
         return paginator, page, rows, is_paginated
 
