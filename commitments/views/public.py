@@ -378,6 +378,7 @@ class CommitmentDetailView(DetailView):
             .filter(pk=pk)
             .select_related("reply__proposal__session", "reply__organisation", "lead_organisation")
             .only(*PAGE_FIELDS)
+            .order_by()  # one row: the model's order would sort it, after a join for the key
             .annotate(
                 has_co_organisations=Exists(
                     Commitment.co_organisations.through.objects.filter(commitment=OuterRef("pk"))
