@@ -8,11 +8,11 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import DEFERRED, Case, F, Func, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import address
 from ..redaction import redact_contacts
 from .base import SortIndex, Versioned
 from .organisations import Organisation, Session
@@ -375,7 +375,7 @@ class Commitment(Versioned):
         self._moved_by_update = False
 
     def get_absolute_url(self):
-        return reverse("commitments:commitment", args=[self.pk])
+        return address("commitments:commitment", self.pk)
 
     @property
     def public_promised_text(self):

@@ -3,8 +3,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from ..addresses import address
 
 
 class Organisation(models.Model):
@@ -46,7 +47,7 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("commitments:organisation", args=[self.slug])
+        return address("commitments:organisation", self.slug)
 
 
 class User(AbstractUser):

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import address
 from ..redaction import redact_contacts
 from .base import Versioned
 from .organisations import Organisation, Session
@@ -298,7 +298,7 @@ class Reply(Versioned):
             self.commitments.exclude(session=session_id).update(session=session_id)
 
     def get_absolute_url(self):
-        return reverse("commitments:reply", args=[self.pk])
+        return address("commitments:reply", self.pk)
 
     def answered_rehandling(self):
         """The re-handling round this reply answers; None for a first reply."""

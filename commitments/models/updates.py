@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import address
 from ..redaction import redact_contacts
 from .base import Versioned
 from .commitments import STATUSES_NEEDING_PROOF, Commitment, Status, handled_by
@@ -277,7 +277,7 @@ class Evidence(models.Model):
 
     def get_absolute_url(self):
         """A link as given; a file through the view that checks who may see it."""
-        return self.url or reverse("workspace:evidence", args=[self.pk])
+        return self.url or address("workspace:evidence", self.pk)
 
     @property
     def public_description(self):

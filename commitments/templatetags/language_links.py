@@ -4,6 +4,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import override
 
+from ..addresses import address
+
 register = template.Library()
 
 
@@ -15,9 +17,13 @@ def path_in_language(request, language_code) -> str:
         match, path = request.resolver_match, request.path
         if match is not None and match.url_name:
             name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            arguments = [*match.args, *match.kwargs.values()]
             with override(language_code):
                 try:
-                    path = reverse(name, args=match.args, kwargs=match.kwargs)
+                    if len(arguments) <= 1:
+                        path = address(name, *arguments)
+                    else:
+                        path = reverse(name, args=match.args, kwargs=match.kwargs)
                 except NoReverseMatch:
                     pass
         paths[language_code] = path
