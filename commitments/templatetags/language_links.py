@@ -1,8 +1,10 @@
+import functools
+
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.translation import override
+from django.utils.translation import get_language, get_language_info, override
 
 from ..addresses import address
 
@@ -43,6 +45,23 @@ def url_in_language(context, language_code):
 
 
 @register.simple_tag(takes_context=True)
+def other_languages(context) -> list[dict]:
+    """The languages other than the page's, each with its code, its name in itself and this
+    page's address in it (url_in_language; "" where a form must switch the language)."""
+    current = get_language()
+    return [
+        {"code": code, "name": name_local(code), "url": url_in_language(context, code)}
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]
+
+
+@functools.lru_cache(maxsize=16)
+def name_local(code: str) -> str:
+    return get_language_info(code)["name_local"]
+
+
+@register.simple_tag(takes_context=True)
 def language_alternates(context):
     """The public page's absolute address in each language, and its language-neutral address
     (x-default, which redirects by the visitor's language), for hreflang links; none elsewhere.
@@ -52,11 +71,13 @@ def language_alternates(context):
     match = request.resolver_match
     if match is None or match.namespace != "commitments" or request.GET:
         return []
+    # The scheme and host once, rather than for each address.
+    origin = request.build_absolute_uri("/").removesuffix("/")
     alternates = [
-        {"code": code, "url": request.build_absolute_uri(path_in_language(request, code))}
+        {"code": code, "url": origin + iri_to_uri(path_in_language(request, code))}
         for code, _name in settings.LANGUAGES
     ]
     default_path = path_in_language(request, settings.LANGUAGE_CODE)
     neutral = default_path.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
-    alternates.append({"code": "x-default", "url": request.build_absolute_uri(neutral)})
+    alternates.append({"code": "x-default", "url": origin + iri_to_uri(neutral)})
     return alternates

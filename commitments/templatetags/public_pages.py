@@ -6,12 +6,13 @@ Written as simple tags rather than included templates, since a list page renders
 import datetime
 import functools
 import html
+import re
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -338,12 +339,21 @@ def timeline_words(language):
 
 
 @register.simple_tag
-def timeline_item(update):
+def timeline(updates):
+    """A commitment's published updates, newest first, each as timeline_item writes it: the
+    language, its words and the time zone looked up once for them all."""
+    language = get_language()
+    words, day = timeline_words(language), get_format("DATE_FORMAT")
+    zone = timezone.get_current_timezone()
+    return mark_safe(
+        "".join(timeline_item(update, words, day, language, zone) for update in updates)
+    )
+
+
+def timeline_item(update, words, day, language, zone):
     """A published update on its commitment's timeline: date, status (and the one it replaced),
     progress, text, reason, revised target date, its evidence, the queries raised on it
     (_update_queries.html, where there are some), and when and by whom it was published."""
-    language = get_language()
-    words, day = timeline_words(language), get_format("DATE_FORMAT")
     change = reason = new_target = evidence = queries = organisation = ""
     if update.status_before and update.status_before != update.status:
         change = (
@@ -368,23 +378,35 @@ def timeline_item(update):
         queries = render_to_string("commitments/_update_queries.html", {"update": update})
     if update.organisation:
         organisation = f" · {esc(update.organisation.name)}"
-    return mark_safe(
-        TIMELINE_ITEM.format(
-            pk=update.pk,
-            iso_date=update.as_of.isoformat(),
-            date=esc(formatted_day(update.as_of, day, language)),
-            change=change,
-            status=status_badge_in(update.status, language),
-            progress=esc(words["progress"] % {"progress": update.progress}),
-            text=linebreaks(update.public_text, autoescape=True),
-            reason=reason,
-            new_target=new_target,
-            evidence=evidence,
-            queries=queries,
-            published_label=words["published"],
-            published=esc(local_date(update.published_at, day, language)),
-            organisation=organisation,
-        )
+    published = update.published_at.astimezone(zone).date()
+    return TIMELINE_ITEM.format(
+        pk=update.pk,
+        iso_date=update.as_of.isoformat(),
+        date=esc(formatted_day(update.as_of, day, language)),
+        change=change,
+        status=status_badge_in(update.status, language),
+        progress=esc(words["progress"] % {"progress": update.progress}),
+        text=paragraphs(update.public_text),
+        reason=reason,
+        new_target=new_target,
+        evidence=evidence,
+        queries=queries,
+        published_label=words["published"],
+        published=esc(formatted_day(published, day, language)),
+        organisation=organisation,
+    )
+
+
+PARAGRAPH_BREAK = re.compile("\n{2,}")
+
+
+def paragraphs(text) -> str:
+    """As Django's linebreaks(text, autoescape=True): paragraphs at blank lines, <br> at the
+    others, escaped; without its checks for lazy text, which were a tenth of an update's cost."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n\n".join(
+        "<p>{}</p>".format(esc(paragraph).replace("\n", "<br>"))
+        for paragraph in PARAGRAPH_BREAK.split(text)
     )
 
 
