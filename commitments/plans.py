@@ -93,7 +93,7 @@ class Statement:
             # answer.
             return []
         queryset = self.prototype.using(using)
-        compiler, sql, params = self.compiled.get(using) or self.compile(using)
+        compiler, sql, params, converters = self.compiled.get(using) or self.compile(using)
         slots = dict(zip(self.placeholders, values, strict=True))
         bound = [
             slots.get(param, param) if self.is_placeholder(param) else param for param in params
@@ -111,6 +111,8 @@ class Statement:
             reader = copy.copy(compiler)
             reader.connection = connections[using]
             reader.as_sql = lambda *args, **kwargs: (sql, bound)
+            # The same columns each run, so the same functions to read them (a tenth of a run).
+            reader.get_converters = lambda expressions: converters
             return reader
 
         # Only this copy of the query, read at once below and never handed on, takes the SQL.
@@ -127,7 +129,9 @@ class Statement:
         found = sorted(param for param in params if self.is_placeholder(param))
         if found != sorted(self.placeholders):
             raise ValueError(f"The value must appear once among the parameters of: {sql}")
-        self.compiled[using] = (compiler, sql, params)
+        columns = [column for column, *_rest in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        self.compiled[using] = (compiler, sql, params, converters)
         return self.compiled[using]
 
 
