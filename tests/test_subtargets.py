@@ -166,6 +166,8 @@ def test_the_public_page_shows_the_tree_with_weights_and_explains_the_roll_up(
     assert "66.7%" in page and "33.3%" in page  # each weight's share
     assert "total weight of 3, gives 40%" in page
     assert "No evidence yet" not in page and "Not yet assessed</span><br>" not in page
+    # The facts say where the status comes from rather than what the status means.
+    assert '<br><span class="muted">Read from its sub-targets, below.</span>' in page
 
 
 def test_a_sub_target_is_shown_as_the_bureaus_breakdown_not_the_letters_text(
