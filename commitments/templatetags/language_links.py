@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
 from ..addresses import address
@@ -81,3 +83,16 @@ def language_alternates(context):
     neutral = default_path.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
     alternates.append({"code": "x-default", "url": origin + iri_to_uri(neutral)})
     return alternates
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context):
+    """<link rel="alternate"> for each of language_alternates(), written here rather than in a
+    template loop: every public page has them."""
+    return mark_safe(
+        "".join(
+            f'\n  <link rel="alternate" hreflang="{alternate["code"]}" '
+            f'href="{escape(alternate["url"])}">'
+            for alternate in language_alternates(context)
+        )
+    )
