@@ -1,8 +1,9 @@
-"""The commitment page's facts, written in Python as the list's cards are (public_pages.py).
+"""The commitment page's promise and facts, written in Python as the list's cards are
+(public_pages.py).
 
 The page is the one most visitors and crawlers reach, each at a different address, so most of
-its views are renders. Its facts were a fifth of the template's work: each row a few translated
-words, a date or two and a link, through the template engine's lookups and filters.
+its views are renders. Its promise and facts were a third of the template's work: each line a few
+translated words, a date or two and a link, through the template engine's lookups and filters.
 """
 
 from django import template
@@ -69,3 +70,52 @@ def last_update(published, day, language) -> str:
 
 def organisation_link(organisation) -> str:
     return f'<a href="{esc(organisation.get_absolute_url())}">{esc(organisation.name)}</a>'
+
+
+@register.simple_tag
+def commitment_promise(commitment, reply_url):
+    """What was promised, in the letter's words and where the letter says it; for a sub-target,
+    what the bureau set out to do, in its own words, and the commitment it is part of."""
+    language, reply = get_language(), commitment.reply
+    proposal = reply.proposal
+    promise = esc(commitment.public_promised_text)
+    if commitment.is_sub_target:
+        parent = commitment.parent
+        source = _(
+            "A sub-target that %(organisation)s set when breaking the commitment down, with "
+            "weight %(weight)s: the bureau's words, not the reply letter's."
+        ) % {"organisation": esc(commitment.lead_organisation.name), "weight": commitment.weight}
+        lines = [
+            f'<h2 id="promise-heading">{esc(_("What the bureau set out to do"))}</h2>',
+            f'<blockquote class="promise breakdown">{promise}</blockquote>',
+            f'<p class="source">{source}</p>',
+            f"<p>{esc(_('Part of the commitment'))} "
+            f'<a href="{esc(parent.get_absolute_url())}">{esc(parent.title)}</a>, '
+            f"{esc(_('which the letter promises in its own words'))} · "
+            f'<a href="{esc(reply_url)}">{esc(_("Read the letter"))}</a></p>',
+        ]
+    else:
+        anchor = f"{esc(reply_url)}#commitment-{commitment.position}"
+        organisation = esc(reply.organisation.name)
+        if reply.reply_date:
+            day = formatted_day(reply.reply_date, get_format("DATE_FORMAT"), language)
+            letter = _("From the reply letter of %(organisation)s, %(date)s") % {
+                "organisation": organisation,
+                "date": esc(day),
+            }
+        else:
+            letter = _("From the reply letter of %(organisation)s") % {"organisation": organisation}
+        lines = [
+            f'<h2 id="promise-heading">{esc(_("What was promised"))}</h2>',
+            f'<blockquote class="promise" cite="{anchor}">{promise}</blockquote>',
+            f'<p class="source">{letter} · <a href="{anchor}">'
+            f"{esc(_('Read it in the letter'))}</a></p>",
+        ]
+    answered = f"{esc(_('In answer to'))}: {esc(proposal.title)}"
+    if proposal.session:
+        number = ""
+        if proposal.number:
+            number = " · " + _("No. %(number)s") % {"number": esc(proposal.number)}
+        answered += f" ({esc(proposal.session.name)}{number})"
+    lines.append(f'<p class="muted">{answered}</p>')
+    return mark_safe("\n    ".join(lines))
