@@ -66,6 +66,7 @@ from django.utils.cache import cc_delim_re
 from django.utils.crypto import constant_time_compare
 from rest_framework.settings import api_settings
 
+from .plans import reused_plans
 from .version_watcher import watcher
 
 CACHEABLE_METHODS = {"GET", "HEAD"}
@@ -359,7 +360,9 @@ class PageCacheMiddleware:
 
     def signed_in_as(self, session_key, user_id) -> bool:
         try:
-            return self.session_signs_in(session_key, user_id)
+            # The session and the user by their keys: one plan for every key (plans.py).
+            with reused_plans():
+                return self.session_signs_in(session_key, user_id)
         except DatabaseError:
             # No session can be checked while the database is down: the stack answers (503).
             return False

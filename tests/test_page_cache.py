@@ -310,6 +310,23 @@ def test_a_signed_in_page_comes_from_memory_after_checking_the_session(
     assert again.cookies["csrftoken"].value == client.cookies["csrftoken"].value
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_session_check_before_a_stored_page_is_planned_once(staff_user, commitment):
+    client = signed_in(staff_user)
+    first = get_twice(client, "/en/workspace/")
+    for _visit in range(8):
+        assert client.get("/en/workspace/").content == first.content
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%django_session%"],
+        )
+        plans = cursor.fetchall()
+    assert plans, "the session check was not prepared"
+    assert all(custom == 0 and generic >= 8 for generic, custom in plans)
+
+
 def test_forms_on_a_stored_page_pass_the_csrf_check(staff_user, commitment):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_user)
