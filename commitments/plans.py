@@ -15,7 +15,8 @@ setting holds for every statement sent with its values apart, prepared or not, w
 other statement is: a generic plan for the stale commitments' count read every commitment (45 ms
 instead of 2). Only inside
 `reused_plans()`, around statements whose best plan does not depend on the values: a row and its
-children by id, and the list unfiltered or by status (an index leads with the status).
+children by id, a page's rows by their ids, an organisation's kept list, the list unfiltered or by
+status (an index leads with the status), and a session and its user by key (page_cache.py).
 Elsewhere nothing is prepared. A generic plan for the organisation page's "overdue or stale" list,
 whose best plan does depend on the organisation and the date, took 8 ms instead of 3.
 """
