@@ -329,12 +329,6 @@ class CommitmentListView(FilterView):
             return None
         return chosen.get("organisation")
 
-    def stale_by_update(self) -> bool:
-        if not self.filterset.is_valid():
-            return False
-        chosen = self.filterset.form.cleaned_data
-        return bool(chosen["stale"]) and (chosen["sort"] or DEFAULT_SORT) == DEFAULT_SORT
-
     def searched(self) -> bool:
         return self.filterset.is_valid() and bool(self.filterset.form.cleaned_data["q"])
 
