@@ -120,25 +120,30 @@ def redact_contacts(text, *, contact_name="", contact_phone=""):
     """
     if not text:
         return text
-    hidden = _("[withheld]")
     # A one-character name would blank out ordinary words; the 联系人 pattern catches those.
-    for known in (contact_phone.strip(), contact_name.strip()):
-        if len(known) >= 2:
-            text = text.replace(known, hidden)
+    known = [known for known in (contact_phone.strip(), contact_name.strip()) if len(known) >= 2]
+    # Cheap tests first: most texts have no address, no long number and no contact's name (the
+    # CSV export runs this over every row, a commitment page over each of its updates).
+    has_address = "@" in text or "＠" in text
+    has_number = FIVE_DIGITS.search(text) is not None
+    has_label = "人" in text or "ontact" in text or "ONTACT" in text
+    if not (has_address or has_number or has_label or any(name in text for name in known)):
+        return text
+    hidden = _("[withheld]")
+    for name in known:
+        text = text.replace(name, hidden)
 
     def keep_label(match):
         return match["label"] + match["gap"] + hidden
 
-    # Cheap tests first: most texts have no address, no long number and no contact's name, and
-    # the CSV export runs this over every row.
-    if "@" in text or "＠" in text:
+    if has_address:
         text = EMAIL_ADDRESS.sub(hidden, text)
-    if FIVE_DIGITS.search(text):
+    if has_number:
         text = ANNOUNCED_NUMBER.sub(keep_label, text)
         text = QQ_NUMBER.sub(keep_label, text)
         text = LANDLINE_NUMBER.sub(hidden, text)
         text = MOBILE_NUMBER.sub(hidden, text)
-    if "人" in text or "ontact" in text or "ONTACT" in text:
+    if has_label:
         text = CONTACT_NAME.sub(lambda m: m["label"] + m["sep"] + hidden, text)
     return text
 
