@@ -11,7 +11,7 @@ import functools
 from urllib.parse import quote
 
 from django.urls import get_script_prefix, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 # Stands for the argument while the address is reversed: digits, so that an id's pattern and a
 # slug's both take it, and long enough to appear nowhere else in an address.
@@ -20,9 +20,11 @@ STAND_IN = "7318245906113"
 SAFE = "/~:@!$&'()*+,;="
 
 
-def address(view_name: str, argument=None) -> str:
-    """The address of `view_name`, with `argument` when it takes one, in the active language."""
-    around = _around(view_name, argument is not None, get_language(), get_script_prefix())
+def address(view_name: str, argument=None, *, language=None) -> str:
+    """The address of `view_name`, with `argument` when it takes one, in `language` (by default
+    the active one)."""
+    language = language or get_language()
+    around = _around(view_name, argument is not None, language, get_script_prefix())
     if argument is None:
         return around
     before, after = around
@@ -35,9 +37,11 @@ def address(view_name: str, argument=None) -> str:
 def _around(view_name: str, takes_argument: bool, language, prefix):
     """The address (with no argument), or the text before and after its argument: the language
     and the script prefix are part of the key, as reverse() reads them."""
-    if not takes_argument:
-        return reverse(view_name)
-    before, found, after = reverse(view_name, args=[STAND_IN]).rpartition(STAND_IN)
+    with override(language):
+        if not takes_argument:
+            return reverse(view_name)
+        reversed_address = reverse(view_name, args=[STAND_IN])
+    before, found, after = reversed_address.rpartition(STAND_IN)
     if not found:
         raise ValueError(f"{view_name}'s address does not hold its argument as given")
     return before, after

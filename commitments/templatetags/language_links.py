@@ -22,14 +22,14 @@ def path_in_language(request, language_code) -> str:
         if match is not None and match.url_name:
             name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             arguments = [*match.args, *match.kwargs.values()]
-            with override(language_code):
-                try:
-                    if len(arguments) <= 1:
-                        path = address(name, *arguments)
-                    else:
+            try:
+                if len(arguments) <= 1:
+                    path = address(name, *arguments, language=language_code)
+                else:
+                    with override(language_code):
                         path = reverse(name, args=match.args, kwargs=match.kwargs)
-                except NoReverseMatch:
-                    pass
+            except NoReverseMatch:
+                pass
         paths[language_code] = path
     return paths[language_code]
 
