@@ -37,7 +37,8 @@ def footer_feed(response) -> str:
 
 def test_the_navigation_marks_the_page_the_visitor_is_on_in_its_language(client):
     assert current_link(client.get("/zh-hans/")) == ("/zh-hans/", "概览")
-    assert current_link(client.get("/zh-hans/commitments/")) == ("/zh-hans/commitments/", "承诺事项")
+    commitments = client.get("/zh-hans/commitments/")
+    assert current_link(commitments) == ("/zh-hans/commitments/", "承诺事项")
     assert current_link(client.get("/en/commitments/")) == ("/en/commitments/", "Commitments")
     assert current_link(client.get("/en/")) == ("/en/", "Overview")
     assert current_link(client.get("/zh-hans/")) == ("/zh-hans/", "概览")
