@@ -378,8 +378,8 @@ def timeline_item(update, words, day, language, zone):
         )
     if update.public_queries:
         queries = render_to_string("commitments/_update_queries.html", {"update": update})
-    if update.organisation:
-        organisation = f" · {esc(update.organisation.name)}"
+    if update.organisation_name:
+        organisation = f" · {esc(update.organisation_name)}"
     published = update.published_at.astimezone(zone).date()
     return TIMELINE_ITEM.format(
         pk=update.pk,

@@ -84,7 +84,8 @@ LETTER_FIELDS = [
     "last_published_at",
     "created_at",
 ]
-# The columns of a published update on the commitment's timeline (timeline_item).
+# The columns of a published update on the commitment's timeline (timeline_item), which also
+# reads the publishing bureau's name as a value (`organisation_name`), not as a related object.
 TIMELINE_FIELDS = [
     "commitment",
     "as_of",
@@ -96,7 +97,6 @@ TIMELINE_FIELDS = [
     "new_target_date",
     "target_date_reason",
     "published_at",
-    "organisation__name",
 ]
 # The columns of a commitment card (templatetags/public_pages.py, commitment_cards): its own, the
 # flags' (is_overdue, is_stale), and, as plain values, the proposal's and lead organisation's it
@@ -386,9 +386,9 @@ class CommitmentDetailView(DetailView):
         lambda pk: (
             ProgressUpdate.objects.published()
             .filter(commitment=pk)
-            .select_related("organisation")
             .only(*TIMELINE_FIELDS)
             .annotate(
+                organisation_name=F("organisation__name"),
                 has_evidence=Exists(Evidence.objects.filter(update=OuterRef("pk"))),
                 has_queries=Exists(Review.objects.queries().filter(update=OuterRef("pk"))),
             )
