@@ -1,6 +1,7 @@
 """{% kept "name" value … %}…{% endkept %}: a fragment rendered once per worker for each set of
 values, for what depends on nothing else: the site's navigation for a view and a language, its
-footer for a language.
+footer for a language, the addresses of its style sheet and icon (`{% static %}`, which asks the
+storage each time).
 
 Django's {% cache None … %} keeps such a fragment too, but reads it back through the cache
 backend on every page (a key hashed, the backend looked up, a lock, the text unpickled): a few
