@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import set_script_prefix
@@ -14,13 +16,22 @@ pytestmark = pytest.mark.django_db
 
 
 def served_under(prefix, path) -> HttpResponse:
-    """The page as a WSGI server gives it when the site is mounted at `prefix`."""
+    """The page as a WSGI server gives it when the site is mounted at `prefix`.
+
+    As Django's test client does, the handler is kept from closing the test's database
+    connection at the start and end of the request."""
     environ = RequestFactory()._base_environ(PATH_INFO=path, SCRIPT_NAME=prefix)
     response = HttpResponse()
-    content = WSGIHandler()(environ, lambda status, headers: None)
-    response.content = b"".join(content)
-    content.close()
-    set_script_prefix("/")
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        content = WSGIHandler()(environ, lambda status, headers: None)
+        response.content = b"".join(content)
+        content.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        set_script_prefix("/")
     return response
 
 
