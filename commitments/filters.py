@@ -158,7 +158,19 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.search(value) if value else queryset
+        return queryset.search(value, counting=self.counting) if value else queryset
+
+    # Set while counted_qs filters: the filter methods are bound to this FilterSet.
+    counting = False
+
+    def counted_qs(self):
+        """The filtered commitments, unordered, for counting them or listing their ids: a search
+        through the index that counts without reading the rows (CommitmentQuerySet.search)."""
+        self.counting = True
+        try:
+            return super().filter_queryset(self.queryset.all()).order_by()
+        finally:
+            self.counting = False
 
     def filter_organisation(self, queryset, name, organisation):
         return queryset.for_organisation(organisation)

@@ -3,13 +3,16 @@
 PostgreSQL's trigram index cannot serve a two-character term such as 招商, and Debian ships no
 bigram extension. So every commitment keeps the set of two-character pieces of its searchable
 text (title, promised text and its proposal's title) in `search_grams`, a JSON array with a GIN
-index (`jsonb_path_ops`, created on PostgreSQL by migration 0009). A search first narrows to the
+index (`jsonb_path_ops`, created on PostgreSQL by migration 0010). A search first narrows to the
 commitments whose set holds every bigram of the term — a superset of the true matches, since any
 text that contains the term contains its bigrams — and then runs the same LIKE as before on those
 alone, so the result is exactly what the scan returned. A two-character term without case, such
 as 招商, is its own only bigram: holding it is containing it, and the index alone answers
-(`grams_decide`), as the sets are made again whenever one of the three texts changes. SQLite,
-one-character terms and terms with letters whose case folds unevenly keep the plain scan.
+(`grams_decide`), as the sets are made again whenever one of the three texts changes. A query
+that only counts the matches or lists their ids looks the bigrams up instead in a GIN index over
+the same set as a text array (migration 0017), which tells that a row holds them without reading
+the row again to test its JSON. SQLite, one-character terms and terms with letters whose case
+folds unevenly keep the plain scan.
 
 Case: `icontains` compares UPPER(text) with UPPER(term). The grams are taken from the text with
 every character upper-cased one for one (a character whose upper case is longer, such as ß, is

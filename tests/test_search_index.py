@@ -76,7 +76,11 @@ def _bureau():
 
 
 def found(term):
-    return set(Commitment.objects.search(term).values_list("pk", flat=True))
+    """The matches, as the list shows them and as it counts them (through another index)."""
+    listed = set(Commitment.objects.search(term).values_list("pk", flat=True))
+    counted = Commitment.objects.search(term, counting=True).order_by().values_list("pk", flat=True)
+    assert set(counted) == listed
+    return listed
 
 
 @pytest.mark.django_db
@@ -138,6 +142,11 @@ def test_the_bigram_index_answers_a_two_character_term_and_narrows_a_longer_one(
     assert "tracker_bigrams" in three  # the proposal titles' index (migration 0014)
     # Letters with case fold: their bigrams narrow, and the LIKE decides.
     assert "LIKE" in str(Commitment.objects.search("ab").query)
+    # Counted, the bigrams are looked up in the array index (migration 0017) instead.
+    counted = str(Commitment.objects.search("招商", counting=True).query)
+    assert "tracker_gram_array" in counted
+    assert "LIKE" not in counted
+    assert "tracker_gram_array" in str(Commitment.objects.search("招商引", counting=True).query)
 
 
 def test_bigrams_fold_case_one_character_for_one():

@@ -66,6 +66,18 @@ def title_bigrams():
     return Func(F("title"), function="tracker_bigrams", output_field=ArrayField(models.TextField()))
 
 
+def gram_array():
+    """A commitment's bigrams as a text array, as the index of migration 0017 holds them
+    (PostgreSQL)."""
+    from django.contrib.postgres.fields import ArrayField
+
+    return Func(
+        F("search_grams"),
+        function="tracker_gram_array",
+        output_field=ArrayField(models.TextField()),
+    )
+
+
 def stale_cutoff():
     return timezone.now() - datetime.timedelta(days=settings.TRACKER_STALE_DAYS)
 
@@ -144,20 +156,31 @@ class CommitmentQuerySet(models.QuerySet):
         replies = Reply.objects.filter(reply_date__year=year)
         return self.filter(Q(session__in=sessions) | Q(session__isnull=True, reply__in=replies))
 
-    def search(self, text):
-        """Commitments whose title, promised text or proposal title contains `text`."""
+    def search(self, text, *, counting=False):
+        """Commitments whose title, promised text or proposal title contains `text`.
+
+        `counting`: for a query that only counts the matches or lists their ids, unordered. The
+        bigrams are then looked up in the array index (migration 0017), which needs no row read
+        again to tell that it holds them. In the order of a list, PostgreSQL may instead walk
+        the list's index and test each commitment's bigrams on the way, which the JSON does
+        cheaply and the array, made from the JSON for each row, does not (15 ms instead of 4)."""
         from ..search import grams_decide, index_serves_search, term_grams
 
         queryset = self
         grams = term_grams(text) if index_serves_search() else None
+        if grams and counting:
+            queryset = queryset.alias(gram_array=gram_array())
+            held = Q(gram_array__contains=grams)
+        elif grams:
+            held = Q(search_grams__contains=grams)
         if grams and grams_decide(text):
             # A two-character term without case: its bigram is in a commitment's set exactly
             # when one of the three texts contains it. No LIKE over the matches (2 ms of 3.5 for
             # 电梯 at 100,000 commitments).
-            return queryset.filter(search_grams__contains=grams)
+            return queryset.filter(held)
         if grams:
             # The bigram index narrows to a superset of the matches; the LIKE below decides.
-            queryset = queryset.filter(search_grams__contains=grams)
+            queryset = queryset.filter(held)
         # Terms without letters that have case (Chinese, digits) need no case folding: a plain
         # LIKE scans the promised texts about twice as fast as UPPER(…) LIKE UPPER(…).
         lookup = "icontains" if text.lower() != text.upper() else "contains"
