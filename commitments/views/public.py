@@ -291,31 +291,32 @@ class CommitmentListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The page's ids first, then those 20 rows with what the cards show (rows_by_ids).
+        start = (page.number - 1) * paginator.per_page
+        end = start + paginator.per_page
         if self.matches is not None:
             # A search within the limit: its matches, already found, sorted among themselves.
             # Left to choose, PostgreSQL walked the list's order and tested every commitment's
             # bigrams on the way whenever another filter narrowed the search (120 ms for a word
-            # and an organisation).
-            start = (page.number - 1) * paginator.per_page
-            matches = self.cards.filter(pk__in=self.matches).order_by(*queryset.query.order_by)
-            rows = page.object_list = list(matches[start : start + paginator.per_page])
+            # and an organisation). The ids sorted alone, then their rows: sorting the cards'
+            # join instead walked the list's order again, testing each row against the ids
+            # (5.9 ms for the 641 matches of 电梯 on track, against 4.7 for both statements).
+            matches = Commitment.objects.filter(pk__in=self.matches)
+            matches = matches.order_by(*queryset.query.order_by).values_list("pk", flat=True)
+            ids = list(matches[start:end])
+        elif (organisation := self.listed_organisation()) is not None:
+            # An organisation's list as it is kept in order (organisation_lists.py).
+            ids = organisation_lists.page_ids(organisation, start, end)
         else:
-            # The page's ids first, then those 20 rows with what the cards show.
-            organisation = self.listed_organisation()
-            if organisation is not None:
-                # An organisation's list as it is kept in order (organisation_lists.py).
-                start = (page.number - 1) * paginator.per_page
-                ids = organisation_lists.page_ids(organisation, start, start + paginator.per_page)
-            else:
-                # The ids sorted among the commitments alone, then their rows with what the cards
-                # show (compiled once: compiling the join took longer than running it). A search:
-                # PostgreSQL cannot tell how many commitments hold a word's bigrams, guesses a
-                # few, and joined every match to its reply, proposal and bureau before sorting
-                # (32 ms for 2,500 matches). The stale ones by last update: their ids and the
-                # order's keys are in an index of their own (filters.py), their rows are not.
-                ids = list(rows.values_list("pk", flat=True))
-            found = {row.pk: row for row in self.rows_by_ids.rows(ids)}
-            rows = page.object_list = [found[pk] for pk in ids if pk in found]
+            # The ids sorted among the commitments alone, then their rows with what the cards
+            # show (compiled once: compiling the join took longer than running it). A search:
+            # PostgreSQL cannot tell how many commitments hold a word's bigrams, guesses a few,
+            # and joined every match to its reply, proposal and bureau before sorting (32 ms for
+            # 2,500 matches). The stale ones by last update: their ids and the order's keys are
+            # in an index of their own (filters.py), their rows are not.
+            ids = list(rows.values_list("pk", flat=True))
+        found = {row.pk: row for row in self.rows_by_ids.rows(ids)}
+        rows = page.object_list = [found[pk] for pk in ids if pk in found]
         return paginator, page, rows, is_paginated
 
     def listed_organisation(self):
