@@ -511,13 +511,16 @@ def main():
 
 
 def render(args, ex, context, rows, plans, costs) -> str:
-    revision = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
+    def git(*command):
+        return subprocess.run(["git", *command], capture_output=True, text=True, cwd=ROOT).stdout
+
+    revision = git("rev-parse", "--short", "HEAD").strip() or "?"
+    if git("status", "--porcelain", "--untracked-files=no").strip():
+        revision += ", uncommitted changes included"
     before, after = (load.requests_per_second for load in context["bare"])
     header = (
-        f"Benchmark of {datetime.datetime.now():%Y-%m-%d %H:%M} (commit {revision or '?'}, "
-        f"uncommitted changes included): {context['held']:,} commitments; gunicorn 2 "
+        f"Benchmark of {datetime.datetime.now():%Y-%m-%d %H:%M} (commit {revision}): "
+        f"{context['held']:,} commitments; gunicorn 2 "
         f"{servers.WORKER_CLASS} workers; {loadgen.using()} with {args.connections} connections "
         f"for {args.seconds} s "
         f"per page; {os.cpu_count()} cores, load average {context['load'][0]:.1f} before and "
