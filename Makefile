@@ -6,7 +6,7 @@ PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run test bench soak lint lock system-packages messages clean
+.PHONY: run test bench soak lint lock system-packages bench-packages messages clean
 
 # Installs come from the lock files only, every package checked against its hash; `make lock`
 # makes them from requirements*.txt.
@@ -51,7 +51,7 @@ test: $(VENV)/.installed-dev system-packages
 # Letter parsing speed, then every page under load at 100,000 commitments against PostgreSQL
 # (bench/run.py: BENCH_DATABASE_URL, BENCH_COMMITMENTS, BENCH_SECONDS, BENCH_WORKER_CLASS;
 # BENCH_ARGS=--no-fail). Each page with the page cache on and off (every request a miss).
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev bench-packages
 	@if [ -f bench/parse_letters.py ]; then $(BIN)/python bench/parse_letters.py; fi
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
@@ -74,6 +74,17 @@ system-packages:
 	  else \
 	    echo "The tests need Chromium at $(CHROMIUM_PATH), a CJK font and GNU gettext:"; \
 	    echo "  sudo apt-get install chromium fonts-wqy-microhei gettext   (or set CHROMIUM_PATH)"; exit 1; \
+	  fi; \
+	fi
+
+# The benchmark loads pages with wrk; without it, with a Python load generator that needs a core
+# of its own and cannot load the fastest pages fully on a small machine.
+bench-packages:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else \
+	    echo "make bench loads pages with wrk (sudo apt-get install wrk); without it, a slower Python load generator."; \
 	  fi; \
 	fi
 

@@ -3,21 +3,64 @@ its time at 100,000, measured in the same `make bench`.
 
 The larger database is a copy of the benchmark's (CREATE DATABASE … TEMPLATE) topped up by
 generate_demo_data, so its first 100,000 commitments are the same; it is kept for later runs.
-The pages are loaded again, each request a miss, by `run.py --misses-only` on that database, with
-the bare view before and after. Machines drift between two loads minutes apart, so each page's
-time is compared as a share of the bare view's time in its own run: the growth of a page is
-(bare req/s ÷ page req/s at the larger size) ÷ (the same at the smaller size).
+`run.py --prepare-only` fills it in a process of its own and hands back the signed-in cookie and
+the commitment pages of that database.
+
+Then a server on each database is loaded in turn, page by page, every request a miss: ROUNDS
+loads on each, the order alternating (smaller first, larger first, …). Two loads minutes apart
+differed by up to ±20% on a shared machine, which alone could pass or fail a 1.5× limit; loads
+seconds apart, side by side, share the machine's state. A page's growth is the median over the
+rounds of (req/s at the smaller ÷ req/s at the larger): its time per request at the larger size
+over its time at the smaller.
 """
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import loadgen
+import servers
+
 GROWTH_LIMIT = 1.5
+ROUNDS = 3
+WARM_UP_REQUESTS = 20
 HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Side:
+    """One database of the comparison: its address, size, signed-in cookie, commitment pages."""
+
+    url: str
+    held: int
+    cookie: str
+    random_paths: list[str]
+
+
+@dataclass
+class Growth:
+    name: str
+    smaller: list[float] = field(default_factory=list)  # req/s of each round
+    larger: list[float] = field(default_factory=list)
+
+    @property
+    def ratios(self) -> list[float]:
+        """Each round's req/s at the smaller size over its req/s at the larger."""
+        return [a / b for a, b in zip(self.smaller, self.larger, strict=True)]
+
+    @property
+    def factor(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def ok(self) -> bool:
+        return self.factor <= GROWTH_LIMIT
 
 
 def larger_database_url(url: str, commitments: int) -> str:
@@ -56,62 +99,121 @@ def copy_database(url: str, larger_url: str) -> None:
         connection.execute(f'CREATE DATABASE "{target["NAME"]}" TEMPLATE "{source["NAME"]}"')
 
 
-def measure_larger(args, url: str, commitments: int) -> dict:
-    """Load the pages, every request a miss, at the larger size: `run.py --misses-only`."""
+def prepare_larger(url: str, commitments: int) -> Side:
+    """The larger database, copied and filled by `run.py --prepare-only` in a process of its own."""
     from django.db import connections
 
     larger_url = larger_database_url(url, commitments)
     connections.close_all()
     copy_database(url, larger_url)
     with tempfile.TemporaryDirectory() as folder:
-        figures = Path(folder) / "figures.json"
+        prepared = Path(folder) / "prepared.json"
         env = {
             **os.environ,
             "BENCH_DATABASE_URL": larger_url,
             "BENCH_COMMITMENTS": str(commitments),
-            "BENCH_GROWTH_COMMITMENTS": "0",
+            # The same key as the servers': the cookie it hands back must be a valid session.
+            "BENCH_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
         }
-        command = [sys.executable, str(HERE / "run.py"), "--misses-only", "--json", str(figures)]
-        command += ["--seconds", str(args.seconds), "--connections", str(args.connections)]
+        command = [sys.executable, str(HERE / "run.py"), "--prepare-only", str(prepared)]
         subprocess.run(command, env=env, check=True)
-        return json.loads(figures.read_text(encoding="utf-8"))
+        return Side(url=larger_url, **json.loads(prepared.read_text(encoding="utf-8")))
 
 
-def figures_of(rows, bare_rate: float, held: int) -> dict:
-    """What `--misses-only` reports: the bare view's rate and each page's rate on misses."""
-    return {
-        "held": held,
-        "bare": bare_rate,
-        "pages": {
-            row.name: row.miss_load.requests_per_second
-            for row in rows
-            if row.miss_target is not None and row.miss_load is not None
-        },
-    }
+def _load(server, path, seconds, connections, cookie, warm_up) -> float:
+    url = server.base_url + path
+    for _ in range(WARM_UP_REQUESTS if warm_up else 0):
+        status, _seconds, _size = loadgen.fetch(url, cookie)
+        if status != 200:
+            raise RuntimeError(f"{path} answered HTTP {status} at {server.base_url}")
+    load = loadgen.run(url, seconds=seconds, connections=connections, threads=2, cookie=cookie)
+    if load.errors:
+        raise RuntimeError(f"{path} answered {load.errors} errors at {server.base_url}")
+    return load.requests_per_second
 
 
-def section(smaller: dict, larger: dict) -> tuple[str, list[str]]:
+def _walk(server, paths, seconds, connections) -> float:
+    load = loadgen.run(
+        server.base_url + "/", seconds=seconds, connections=connections, threads=2, paths=paths
+    )
+    if load.errors:
+        raise RuntimeError(f"the commitment pages answered {load.errors} errors")
+    return load.requests_per_second
+
+
+def _rounds(name: str, measure) -> Growth:
+    """ROUNDS loads on each side, the order alternating; `measure(side, round)` gives req/s,
+    side 0 the smaller database and 1 the larger."""
+    growth = Growth(name)
+    for number in range(ROUNDS):
+        for side in (0, 1) if number % 2 == 0 else (1, 0):
+            (growth.larger if side else growth.smaller).append(measure(side, number))
+    print(
+        f"  {name}: {statistics.median(growth.smaller):,.0f} and "
+        f"{statistics.median(growth.larger):,.0f} req/s, {growth.factor:.2f}×"
+    )
+    return growth
+
+
+def measure(args, env, pages, smaller: Side, larger: Side, random_name: str) -> list[Growth]:
+    """Each page on misses, loaded on the smaller and the larger database in alternating rounds.
+
+    `pages`: (name, path, group) of the pages with a target on misses."""
+    seconds = max(2, args.seconds // 2)
+    print(
+        f"Growth: each page on misses at {smaller.held:,} and at {larger.held:,} commitments, "
+        f"{ROUNDS} alternating loads of {seconds} s on each …"
+    )
+    sides, results = (smaller, larger), []
+
+    def served(stack, **extra):
+        return [
+            stack.enter_context(
+                servers.Gunicorn("tracker.wsgi", env={**env, **extra, "DATABASE_URL": side.url})
+            )
+            for side in sides
+        ]
+
+    with ExitStack() as stack:
+        apps = served(stack, TRACKER_PAGE_CACHE="0")
+        for name, path, group in pages:
+
+            def page(side, number, path=path, group=group):
+                cookie = sides[side].cookie if group == "signed-in" else ""
+                return _load(apps[side], path, seconds, args.connections, cookie, number == 0)
+
+            results.append(_rounds(name, page))
+    # The page cache on, as deployed, every request a commitment page not asked for before.
+    with ExitStack() as stack:
+        apps = served(stack)
+
+        def walk(side, number):
+            paths = sides[side].random_paths[number::ROUNDS]
+            return _walk(apps[side], paths, seconds, args.connections)
+
+        results.append(_rounds(random_name, walk))
+    return results
+
+
+def section(results: list[Growth], smaller: Side, larger: Side) -> tuple[str, list[str]]:
     """The growth table, and the pages that grew by more than the limit."""
     lines = [
-        f"Growth (issue 14): each page with every request a miss at {smaller['held']:,} and at "
-        f"{larger['held']:,} commitments, in the same run; bare view {smaller['bare']:,.0f} and "
-        f"{larger['bare']:,.0f} req/s. Time relative to the bare view's, larger ÷ smaller; "
-        f"target at most {GROWTH_LIMIT}×.",
+        f"Growth (issue 14): each page with every request a miss at {smaller.held:,} and at "
+        f"{larger.held:,} commitments, {ROUNDS} loads on each in alternating order; growth is "
+        "the median over the rounds of (req/s at the smaller ÷ req/s at the larger), the "
+        f"larger's time per request over the smaller's; target at most {GROWTH_LIMIT}×.",
         "",
-        f"| page | req/s at {smaller['held']:,} | req/s at {larger['held']:,} | growth | ok? |",
+        f"| page | req/s at {smaller.held:,} | req/s at {larger.held:,} | growth (rounds) | ok? |",
         "|---|---|---|---|---|",
     ]
     failed = []
-    for name, rate in smaller["pages"].items():
-        larger_rate = larger["pages"].get(name)
-        if not larger_rate or not rate:
-            lines.append(f"| {name} | {rate:,.0f} | — | — | ✗ not measured |")
-            failed.append(f"{name} (growth not measured)")
-            continue
-        growth = (larger["bare"] / larger_rate) / (smaller["bare"] / rate)
-        ok = growth <= GROWTH_LIMIT
-        if not ok:
-            failed.append(f"{name} (grows {growth:.2f}×)")
-        verdict = "✓" if ok else "✗"
-        lines.append(f"| {name} | {rate:,.0f} | {larger_rate:,.0f} | {growth:.2f}× | {verdict} |")
+    for growth in results:
+        rounds = ", ".join(f"{ratio:.2f}" for ratio in growth.ratios)
+        if not growth.ok:
+            failed.append(f"{growth.name} (grows {growth.factor:.2f}×)")
+        lines.append(
+            f"| {growth.name} | {statistics.median(growth.smaller):,.0f} | "
+            f"{statistics.median(growth.larger):,.0f} | {growth.factor:.2f}× ({rounds}) | "
+            f"{'✓' if growth.ok else '✗'} |"
+        )
     return "\n".join(lines), failed

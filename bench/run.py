@@ -6,8 +6,8 @@ in-process, times the full CSV export and a series of uncached text searches, an
 slowest query plans. Pages are loaded with the page cache on, as in production (issue 6), and
 again from a server with the page cache off, every request a miss (issue 14); a last load walks
 the commitment pages with the cache on, every request a different commitment. Then the pages on
-misses again at 300,000 commitments, in a copy of the database topped up (growth.py), against
-issue 14's growth target.
+misses at 100,000 and at 300,000 commitments, in a copy of the database topped up, in alternating
+loads, against issue 14's growth target (growth.py).
 
     .venv/bin/python bench/run.py [--no-fail]
     env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_bench; not
@@ -80,9 +80,15 @@ def parse_args():
     parser.add_argument(
         "--misses-only",
         action="store_true",
-        help="Only the bare view and the pages on misses (the growth run).",
+        help="Only the bare view and the pages on misses: a quick check of issue 14's shares.",
     )
-    parser.add_argument("--json", type=Path, help="Write the figures on misses to this file.")
+    parser.add_argument(
+        "--prepare-only",
+        type=Path,
+        metavar="JSON",
+        help="Only fill the database; write its cookie and commitment pages to this file "
+        "(growth.py, for the larger database).",
+    )
     return parser.parse_args()
 
 
@@ -384,7 +390,7 @@ def connection_is_postgresql() -> bool:
 
 
 def measure_misses_only(args, env, rows_by_path, cookie, random_paths, held):
-    """The growth run (growth.py): the bare view, every page on misses, the random pages."""
+    """The bare view, every page on misses and the random pages, each as a share of the bare."""
     print(f"Loading pages on misses at {held:,} commitments for {args.seconds} s each …")
     bare = [measure_bare(args, env)]
     measure_misses(args, env, rows_by_path, cookie)
@@ -392,9 +398,12 @@ def measure_misses_only(args, env, rows_by_path, cookie, random_paths, held):
         random_row = measure_random_pages(args, app, random_paths)
     bare.append(measure_bare(args, env))
     rate = sum(load.requests_per_second for load in bare) / 2
-    figures = growth.figures_of([*rows_by_path.values(), random_row], rate, held)
-    if args.json:
-        args.json.write_text(json.dumps(figures), encoding="utf-8")
+    print(f"\nShares of the bare view ({rate:,.0f} req/s, the mean of the two loads):")
+    for row in [*rows_by_path.values(), random_row]:
+        if row.miss_target is not None and row.miss_load is not None:
+            share = row.miss_load.requests_per_second / rate
+            verdict = "" if share >= row.miss_target else "  ✗ below the target"
+            print(f"  {row.name}: {share:.1%} (target {row.miss_target:.0%}){verdict}")
 
 
 def configure(database_url: str) -> dict:
@@ -402,7 +411,8 @@ def configure(database_url: str) -> dict:
     common = {
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
+        # growth.py hands its key to the run that prepares the larger database.
+        "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(32),
         # wrk loads pages, not their assets: no collectstatic or manifest needed.
         "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
@@ -456,6 +466,10 @@ def main():
     }
     random_paths = random_commitment_paths()
 
+    if args.prepare_only:
+        prepared = {"held": held, "cookie": cookie, "random_paths": random_paths}
+        args.prepare_only.write_text(json.dumps(prepared), encoding="utf-8")
+        return
     if args.misses_only:
         measure_misses_only(args, env, rows_by_path, cookie, random_paths, held)
         return
@@ -489,10 +503,15 @@ def main():
     rows += [random_row, export_row]
     growth_text, grew = "", []
     if args.growth > held and connection_is_postgresql():
-        smaller = growth.figures_of(rows, bare_load.requests_per_second, held)
-        growth_text, grew = growth.section(
-            smaller, growth.measure_larger(args, database_url, args.growth)
-        )
+        smaller = growth.Side(database_url, held, cookie, random_paths)
+        larger = growth.prepare_larger(database_url, args.growth)
+        on_misses = [
+            (row.name, path, row.group)
+            for path, row in rows_by_path.items()
+            if row.miss_target is not None and not row.problem
+        ]
+        results = growth.measure(args, env, on_misses, smaller, larger, random_row.name)
+        growth_text, grew = growth.section(results, smaller, larger)
     context = {
         "held": held,
         "bare": bare,
