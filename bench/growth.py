@@ -141,6 +141,11 @@ def _walk(server, paths, seconds, connections) -> float:
     return load.requests_per_second
 
 
+def _split(paths: list[str]) -> tuple[list[str], list[str]]:
+    """The warm-up's pages and the rest, unless there are too few to spare."""
+    return paths[:WARM_UP_REQUESTS], paths[WARM_UP_REQUESTS:] or paths
+
+
 def _rounds(name: str, measure) -> Growth:
     """ROUNDS loads on each side, the order alternating; `measure(side, round)` gives req/s,
     side 0 the smaller database and 1 the larger."""
@@ -188,8 +193,11 @@ def measure(args, env, pages, smaller: Side, larger: Side, random_name: str) -> 
         apps = served(stack)
 
         def walk(side, number):
-            paths = sides[side].random_paths[number::ROUNDS]
-            return _walk(apps[side], paths, seconds, args.connections)
+            # Warm up on pages that no round asks for, as the main run's walk does.
+            warm_up, walked = _split(sides[side].random_paths)
+            for path in warm_up if number == 0 else []:
+                loadgen.fetch(apps[side].base_url + path)
+            return _walk(apps[side], walked[number::ROUNDS], seconds, args.connections)
 
         results.append(_rounds(random_name, walk))
     return results
