@@ -5,11 +5,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitments.filters import CommitmentFilter
-from commitments.models import Commitment, Proposal, Reply, Session
+from commitments.models import Commitment, InArray, Proposal, Reply, Session
 from commitments.search import term_grams, text_grams
 
 # Short alphabets, so that random terms often occur in random texts.
@@ -204,6 +205,32 @@ def test_a_search_s_pages_list_its_matches_in_the_list_s_order(client, sort, set
     expected = list(in_order.values_list("pk", flat=True))
     matching = set(Commitment.objects.search("电梯").values_list("pk", flat=True))
     assert shown == [str(pk) for pk in expected if pk in matching]
+
+
+@pytest.mark.django_db
+def test_a_search_s_matches_sorted_among_themselves_are_those_an_in_list_finds():
+    make_world([f"加装电梯第{n}批" for n in range(6)])
+    ids = list(Commitment.objects.order_by("pk").values_list("pk", flat=True))
+    chosen = [ids[0], ids[3], None, ids[3], 10**9]
+
+    among = Commitment.objects.filter(InArray(F("pk"), chosen)).values_list("pk", flat=True)
+    listed = Commitment.objects.filter(pk__in=chosen).values_list("pk", flat=True)
+
+    assert sorted(among) == sorted(listed) == [ids[0], ids[3]]
+    assert not Commitment.objects.filter(InArray(F("pk"), [])).exists()
+    assert not Commitment.objects.filter(InArray(F("pk"), [None])).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array is PostgreSQL's")
+@pytest.mark.django_db
+def test_a_search_s_matches_are_sent_as_one_array_not_a_parameter_each():
+    make_world([f"加装电梯第{n}批" for n in range(6)])
+    ids = list(Commitment.objects.values_list("pk", flat=True))
+
+    sql, params = Commitment.objects.filter(InArray(F("pk"), ids)).query.sql_with_params()
+
+    assert '"id" = ANY(%s)' in sql
+    assert params == (ids,)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ participation, with what they build on in base. Import them from here, `commitme
 
 from ..data_version import DataVersion
 from ..throttling import RequestCount
-from .base import EditConflict, SortIndex, Versioned
+from .base import EditConflict, InArray, SortIndex, Versioned
 from .commitments import (
     COMPLETED_STATUSES,
     FINAL_STATUSES,
@@ -49,6 +49,7 @@ from .updates import Evidence, ProgressUpdate, ProgressUpdateQuerySet, evidence_
 __all__ = [
     "COMPLETED_STATUSES",
     "FINAL_STATUSES",
+    "InArray",
     "LAST_ACTIVITY",
     "STATUS_DEFINITIONS",
     "STATUS_RANK",
