@@ -137,7 +137,7 @@ def _walk(server, paths, seconds, connections) -> float:
         server.base_url + "/", seconds=seconds, connections=connections, threads=2, paths=paths
     )
     if load.errors:
-        raise RuntimeError(f"the commitment pages answered {load.errors} errors")
+        raise RuntimeError(f"{paths[0]} and the addresses after it answered {load.errors} errors")
     return load.requests_per_second
 
 
@@ -160,10 +160,11 @@ def _rounds(name: str, measure) -> Growth:
     return growth
 
 
-def measure(args, env, pages, smaller: Side, larger: Side, random_name: str) -> list[Growth]:
+def measure(args, env, pages, smaller: Side, larger: Side, walks: dict) -> list[Growth]:
     """Each page on misses, loaded on the smaller and the larger database in alternating rounds.
 
-    `pages`: (name, path, group) of the pages with a target on misses."""
+    `pages`: (name, path, group) of the pages with a target on misses; `walks`: the name of the
+    searches' row and their addresses (the same on both sides), the name of the random pages'."""
     seconds = max(2, args.seconds // 2)
     print(
         f"Growth: each page on misses at {smaller.held:,} and at {larger.held:,} commitments, "
@@ -188,6 +189,13 @@ def measure(args, env, pages, smaller: Side, larger: Side, random_name: str) -> 
                 return _load(apps[side], path, seconds, args.connections, cookie, number == 0)
 
             results.append(_rounds(name, page))
+
+        search_name, search_paths = walks["search"]
+
+        def search(side, number):
+            return _walk(apps[side], search_paths[number::ROUNDS], seconds, args.connections)
+
+        results.append(_rounds(search_name, search))
     # The page cache on, as deployed, every request a commitment page not asked for before.
     with ExitStack() as stack:
         apps = served(stack)
@@ -199,7 +207,7 @@ def measure(args, env, pages, smaller: Side, larger: Side, random_name: str) -> 
                 loadgen.fetch(apps[side].base_url + path)
             return _walk(apps[side], walked[number::ROUNDS], seconds, args.connections)
 
-        results.append(_rounds(random_name, walk))
+        results.append(_rounds(walks["random"], walk))
     return results
 
 

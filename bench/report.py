@@ -158,8 +158,11 @@ def table_notes(rows: list[Row], served_by_store: dict[str, str]) -> str:
         "**These are cache hits.**",
         "- misses (issue 14): the same address loaded the same way from a second server with the "
         "page cache off (TRACKER_PAGE_CACHE=0), so every request is a full render; the search "
-        'miss is a two-character term rendered afresh each time. "random commitment pages" is '
-        "the cache-on server with every request a different commitment (a crawler): misses too.",
+        'miss is a two-character term rendered afresh each time. "search, every request a '
+        'different term" is that server walking a search for every two-character Chinese term '
+        "of the commitments' texts, shuffled (common words and rare ones, found in a few "
+        'commitments or in nearly all). "random commitment pages" is the cache-on server with '
+        "every request a different commitment (a crawler): misses too.",
         "- The signed-in pages are loaded with a real signed-in session (a session row in the "
         "database, its cookie and the CSRF cookie, as a browser sends them); the page cache checks "
         "that session before it serves a stored page.",

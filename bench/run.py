@@ -21,6 +21,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -194,6 +195,9 @@ def pages(ex: dict) -> list[tuple[str, str, str, float | None]]:
 
 
 RANDOM_PAGES_TARGET = 0.08
+SEARCH_TERMS_NAME = "search, every request a different term"
+SEARCH_TERMS_TARGET = 0.03
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def random_commitment_paths() -> list[str]:
@@ -205,6 +209,23 @@ def random_commitment_paths() -> list[str]:
     ids = list(Commitment.objects.public().values_list("pk", flat=True))
     random.Random(14).shuffle(ids)
     return [f"/zh-hans/commitments/{pk}/" for pk in ids]
+
+
+def search_term_paths() -> list[str]:
+    """A search for every two-character Chinese term of the public commitments' titles and
+    promised texts, in a shuffled order: what visitors search for, common words and rare ones."""
+    import random
+
+    from commitments.models import Commitment
+
+    terms = set()
+    rows = Commitment.objects.public().values_list("title", "promised_text")
+    for texts in rows.iterator(chunk_size=5000):
+        for run in HAN_RUN.findall(" ".join(texts)):
+            terms.update(run[i : i + 2] for i in range(len(run) - 1))
+    terms = sorted(terms)
+    random.Random(14).shuffle(terms)
+    return [f"{LIST_PATH}?q={quote(term)}" for term in terms]
 
 
 def bench_user():
@@ -307,8 +328,10 @@ def time_cold_searches(app, search: dict) -> dict:
     }
 
 
-def measure_misses(args, env, rows_by_path, cookie):
-    """Each page again from a server with the page cache off: every request a full render."""
+def measure_misses(args, env, rows_by_path, cookie, search_paths) -> Row:
+    """Each page again from a server with the page cache off: every request a full render. Then
+    searches, each request a different term (the page cache off: there are fewer terms than
+    requests, and a term asked for again must not be answered from the cache)."""
     with servers.Gunicorn("tracker.wsgi", env={**env, "TRACKER_PAGE_CACHE": "0"}) as app:
         for path, row in rows_by_path.items():
             if row.problem:
@@ -316,11 +339,17 @@ def measure_misses(args, env, rows_by_path, cookie):
             page_cookie = cookie if row.group == "signed-in" else ""
             row.miss_load = loaded(app, path, args, page_cookie)
             print(f"  {row.name}, page cache off: {row.miss_load.requests_per_second:,.1f} req/s")
+        return measure_walk(args, app, search_paths, SEARCH_TERMS_NAME, SEARCH_TERMS_TARGET)
 
 
 def measure_random_pages(args, app, paths) -> Row:
     """Commitment pages with the page cache on, as deployed, every request a different one."""
-    row = Row("random commitment pages", "random", miss_target=RANDOM_PAGES_TARGET)
+    return measure_walk(args, app, paths, "random commitment pages", RANDOM_PAGES_TARGET)
+
+
+def measure_walk(args, app, paths, name, target) -> Row:
+    """A load on `app` whose every request takes the next of `paths`."""
+    row = Row(name, "random", miss_target=target)
     # Warm up on pages the load does not ask for again (unless there are too few to spare).
     warm_up, walked = paths[:WARM_UP_REQUESTS], paths[WARM_UP_REQUESTS:] or paths
     for path in warm_up:
@@ -389,17 +418,19 @@ def connection_is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def measure_misses_only(args, env, rows_by_path, cookie, random_paths, held):
-    """The bare view, every page on misses and the random pages, each as a share of the bare."""
+def measure_misses_only(args, env, rows_by_path, cookie, walks, held):
+    """The bare view, every page on misses, the searches and the random pages, each as a share
+    of the bare view."""
+    random_paths, search_paths = walks
     print(f"Loading pages on misses at {held:,} commitments for {args.seconds} s each …")
     bare = [measure_bare(args, env)]
-    measure_misses(args, env, rows_by_path, cookie)
+    search_row = measure_misses(args, env, rows_by_path, cookie, search_paths)
     with servers.Gunicorn("tracker.wsgi", env=env, workers=WORKERS) as app:
         random_row = measure_random_pages(args, app, random_paths)
     bare.append(measure_bare(args, env))
     rate = sum(load.requests_per_second for load in bare) / 2
     print(f"\nShares of the bare view ({rate:,.0f} req/s, the mean of the two loads):")
-    for row in [*rows_by_path.values(), random_row]:
+    for row in [*rows_by_path.values(), search_row, random_row]:
         if row.miss_target is not None and row.miss_load is not None:
             share = row.miss_load.requests_per_second / rate
             failed = row.miss_failures(rate)
@@ -469,13 +500,14 @@ def main():
         path: Row(name, group, miss_target=target) for name, path, group, target in pages(ex)
     }
     random_paths = random_commitment_paths()
+    search_paths = search_term_paths()
 
     if args.prepare_only:
         prepared = {"held": held, "cookie": cookie, "random_paths": random_paths}
         args.prepare_only.write_text(json.dumps(prepared), encoding="utf-8")
         return
     if args.misses_only:
-        measure_misses_only(args, env, rows_by_path, cookie, random_paths, held)
+        measure_misses_only(args, env, rows_by_path, cookie, (random_paths, search_paths), held)
         return
 
     print("Counting SQL per request (in-process) …")
@@ -488,7 +520,7 @@ def main():
     store_checks, random_row = measure_pages(
         args, env, rows_by_path, cookie, user.username, search, random_paths
     )
-    measure_misses(args, env, rows_by_path, cookie)
+    search_row = measure_misses(args, env, rows_by_path, cookie, search_paths)
     bare.append(measure_bare(args, env))
     bare_load = loadgen.Load(
         sum(load.requests_per_second for load in bare) / 2,
@@ -504,7 +536,7 @@ def main():
     plans, sql_ms = sql.ranked_plans(statements)
     costs = {name: (alone[name], sql_ms.get(name, 0.0)) for name in alone}
     rows = [Row("bare Django view", "bare", load=bare_load), *rows_by_path.values()]
-    rows += [random_row, export_row]
+    rows += [search_row, random_row, export_row]
     growth_text, grew = "", []
     if args.growth > held and connection_is_postgresql():
         smaller = growth.Side(database_url, held, cookie, random_paths)
@@ -514,7 +546,8 @@ def main():
             for path, row in rows_by_path.items()
             if row.miss_target is not None and not row.problem
         ]
-        results = growth.measure(args, env, on_misses, smaller, larger, random_row.name)
+        walks = {"search": (search_row.name, search_paths), "random": random_row.name}
+        results = growth.measure(args, env, on_misses, smaller, larger, walks)
         growth_text, grew = growth.section(results, smaller, larger)
     context = {
         "held": held,
