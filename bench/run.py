@@ -500,12 +500,11 @@ def main():
         path: Row(name, group, miss_target=target) for name, path, group, target in pages(ex)
     }
     random_paths = random_commitment_paths()
-    search_paths = search_term_paths()
-
     if args.prepare_only:
         prepared = {"held": held, "cookie": cookie, "random_paths": random_paths}
         args.prepare_only.write_text(json.dumps(prepared), encoding="utf-8")
         return
+    search_paths = search_term_paths()
     if args.misses_only:
         measure_misses_only(args, env, rows_by_path, cookie, (random_paths, search_paths), held)
         return
