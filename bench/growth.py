@@ -29,7 +29,6 @@ import servers
 
 GROWTH_LIMIT = 1.5
 ROUNDS = 3
-WARM_UP_REQUESTS = 20
 HERE = Path(__file__).resolve().parent
 
 
@@ -122,7 +121,7 @@ def prepare_larger(url: str, commitments: int) -> Side:
 
 def _load(server, path, seconds, connections, cookie, warm_up) -> float:
     url = server.base_url + path
-    for _ in range(WARM_UP_REQUESTS if warm_up else 0):
+    for _ in range(loadgen.WARM_UP_REQUESTS if warm_up else 0):
         status, _seconds, _size = loadgen.fetch(url, cookie)
         if status != 200:
             raise RuntimeError(f"{path} answered HTTP {status} at {server.base_url}")
@@ -139,11 +138,6 @@ def _walk(server, paths, seconds, connections) -> float:
     if load.errors:
         raise RuntimeError(f"{paths[0]} and the addresses after it answered {load.errors} errors")
     return load.requests_per_second
-
-
-def _split(paths: list[str]) -> tuple[list[str], list[str]]:
-    """The warm-up's pages and the rest, unless there are too few to spare."""
-    return paths[:WARM_UP_REQUESTS], paths[WARM_UP_REQUESTS:] or paths
 
 
 def _rounds(name: str, measure) -> Growth:
@@ -202,7 +196,7 @@ def measure(args, env, pages, smaller: Side, larger: Side, walks: dict) -> list[
 
         def walk(side, number):
             # Warm up on pages that no round asks for, as the main run's walk does.
-            warm_up, walked = _split(sides[side].random_paths)
+            warm_up, walked = loadgen.split_warm_up(sides[side].random_paths)
             for path in warm_up if number == 0 else []:
                 loadgen.fetch(apps[side].base_url + path)
             return _walk(apps[side], walked[number::ROUNDS], seconds, args.connections)

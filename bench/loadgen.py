@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 MAX_SECONDS = 120
+# Requests sent before a load is timed: each worker's first renders load templates and code.
+WARM_UP_REQUESTS = 20
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -50,6 +52,12 @@ def fetch(url: str, cookie: str = "", sink=None) -> tuple[int, float, int]:
     elapsed = time.perf_counter() - started
     connection.close()
     return response.status, elapsed, size
+
+
+def split_warm_up(paths: list[str]) -> tuple[list[str], list[str]]:
+    """The addresses to warm up on and those to load, so that the load asks for none of the
+    first again (unless there are too few to spare)."""
+    return paths[:WARM_UP_REQUESTS], paths[WARM_UP_REQUESTS:] or paths
 
 
 def run(

@@ -47,7 +47,6 @@ ROOT = servers.ROOT
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 EXPORT_PATH = "/zh-hans/commitments/export.csv"
-WARM_UP_REQUESTS = 20
 LIST_PATH = "/zh-hans/commitments/"
 # Searches timed alone, each at an address the page cache has never seen: two-character terms of
 # the synthetic phrases (commitments/synthetic/phrases.py), most in about 1% of commitments like
@@ -274,7 +273,7 @@ def cold_searches(ex: dict) -> dict:
 
 def loaded(server, path, args, cookie="") -> loadgen.Load:
     url = server.base_url + path
-    for _ in range(WARM_UP_REQUESTS):
+    for _ in range(loadgen.WARM_UP_REQUESTS):
         loadgen.fetch(url, cookie)
     return loadgen.run(
         url, seconds=args.seconds, connections=args.connections, threads=2, cookie=cookie
@@ -350,8 +349,7 @@ def measure_random_pages(args, app, paths) -> Row:
 def measure_walk(args, app, paths, name, target) -> Row:
     """A load on `app` whose every request takes the next of `paths`."""
     row = Row(name, "random", miss_target=target)
-    # Warm up on pages the load does not ask for again (unless there are too few to spare).
-    warm_up, walked = paths[:WARM_UP_REQUESTS], paths[WARM_UP_REQUESTS:] or paths
+    warm_up, walked = loadgen.split_warm_up(paths)
     for path in warm_up:
         loadgen.fetch(app.base_url + path)
     row.miss_load = loadgen.run(
