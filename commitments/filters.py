@@ -158,19 +158,20 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.search(value, counting=self.counting) if value else queryset
+        return queryset.search(value) if value and not self.counting else queryset
 
-    # Set while counted_qs filters: the filter methods are bound to this FilterSet.
+    # Set while matching_ids filters: the filter methods are bound to this FilterSet.
     counting = False
 
-    def counted_qs(self):
-        """The filtered commitments, unordered, for counting them or listing their ids: a search
-        through the index that counts without reading the rows (CommitmentQuerySet.search)."""
+    def matching_ids(self, limit):
+        """The ids of at most `limit` of the filtered commitments, in no order, for counting a
+        text search's matches (CommitmentQuerySet.search_ids)."""
         self.counting = True
         try:
-            return super().filter_queryset(self.queryset.all()).order_by()
+            queryset = super().filter_queryset(self.queryset.all())
         finally:
             self.counting = False
+        return queryset.search_ids(self.form.cleaned_data["q"].strip(), limit)
 
     def filter_organisation(self, queryset, name, organisation):
         return queryset.for_organisation(organisation)

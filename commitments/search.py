@@ -10,9 +10,10 @@ alone, so the result is exactly what the scan returned. A two-character term wit
 as 招商, is its own only bigram: holding it is containing it, and the index alone answers
 (`grams_decide`), as the sets are made again whenever one of the three texts changes. A query
 that only counts the matches or lists their ids looks the bigrams up instead in a GIN index over
-the same set as a text array (migration 0017), which tells that a row holds them without reading
-the row again to test its JSON. SQLite, one-character terms and terms with letters whose case
-folds unevenly keep the plain scan.
+the same set as a text array, each bigram marked with its commitment's bucket of ids (migration
+0019): it tells that a row holds them without reading the row again to test its JSON, and, asked
+bucket by bucket, stops at the count's limit within a bucket or two for a common word. SQLite,
+one-character terms and terms with letters whose case folds unevenly keep the plain scan.
 
 Case: `icontains` compares UPPER(text) with UPPER(term). The grams are taken from the text with
 every character upper-cased one for one (a character whose upper case is longer, such as ß, is
@@ -25,6 +26,9 @@ from django.db.models.signals import post_save
 
 # Bigrams of a term must all be in a commitment's set; more than this adds little selectivity.
 MAX_TERM_GRAMS = 8
+# A bucket holds the commitments whose ids share all but their last 15 bits: 32,768 ids, as the
+# index of migration 0019 marks them.
+GRAM_BUCKET_BITS = 15
 
 
 def _fold(text: str) -> str:
@@ -53,6 +57,15 @@ def term_grams(term: str) -> list[str] | None:
         step = len(grams) / MAX_TERM_GRAMS
         grams = [grams[int(i * step)] for i in range(MAX_TERM_GRAMS)]
     return grams
+
+
+def gram_bucket(pk: int) -> int:
+    return pk >> GRAM_BUCKET_BITS
+
+
+def bucket_grams(grams: list[str], bucket: int) -> list[str]:
+    """The term's bigrams as the index of migration 0019 holds them for one bucket of ids."""
+    return [f"{gram}#{bucket}" for gram in grams]
 
 
 def grams_decide(term: str) -> bool:

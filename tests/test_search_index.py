@@ -79,8 +79,8 @@ def _bureau():
 def found(term):
     """The matches, as the list shows them and as it counts them (through another index)."""
     listed = set(Commitment.objects.search(term).values_list("pk", flat=True))
-    counted = Commitment.objects.search(term, counting=True).order_by().values_list("pk", flat=True)
-    assert set(counted) == listed
+    counted = Commitment.objects.search_ids(term, limit=len(listed) + 1)
+    assert sorted(counted) == sorted(listed)
     return listed
 
 
@@ -143,11 +143,12 @@ def test_the_bigram_index_answers_a_two_character_term_and_narrows_a_longer_one(
     assert "tracker_bigrams" in three  # the proposal titles' index (migration 0014)
     # Letters with case fold: their bigrams narrow, and the LIKE decides.
     assert "LIKE" in str(Commitment.objects.search("ab").query)
-    # Counted, the bigrams are looked up in the array index (migration 0017) instead.
-    counted = str(Commitment.objects.search("招商", counting=True).query)
-    assert "tracker_gram_array" in counted
+    # Counted, the bigrams are looked up bucket by bucket in the index of migration 0019.
+    counted = str(Commitment.objects.search("招商", buckets=[1, 2]).query)
+    assert "tracker_gram_buckets" in counted
+    assert "招商#1" in counted and "招商#2" in counted
     assert "LIKE" not in counted
-    assert "tracker_gram_array" in str(Commitment.objects.search("招商引", counting=True).query)
+    assert "tracker_gram_buckets" in str(Commitment.objects.search("招商引", buckets=[0]).query)
 
 
 def test_bigrams_fold_case_one_character_for_one():
@@ -205,6 +206,36 @@ def test_a_search_s_pages_list_its_matches_in_the_list_s_order(client, sort, set
     expected = list(in_order.values_list("pk", flat=True))
     matching = set(Commitment.objects.search("电梯").values_list("pk", flat=True))
     assert shown == [str(pk) for pk in expected if pk in matching]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["电梯", "加装电梯", "Lift"])
+def test_a_search_counts_matches_in_every_bucket_of_ids_up_to_its_limit(term):
+    """Commitments far apart in ids fall in different buckets of the count's index."""
+    # Three match by their text, two by their proposal's title (make_world: texts reversed).
+    make_world(["加装电梯 lift"] * 3 + ["其他"] * 2)
+    spread = [7, 40_000, 70_000, 200_000, 200_001]  # buckets 0, 1, 2 and 6
+    for commitment, pk in zip(Commitment.objects.order_by("pk"), spread, strict=True):
+        Commitment.objects.filter(pk=commitment.pk).update(id=pk)
+    expected = scan(term)
+    assert expected == set(spread)
+
+    assert sorted(Commitment.objects.search_ids(term, limit=10)) == sorted(expected)
+    first = Commitment.objects.search_ids(term, limit=2)
+    assert len(first) == 2 and set(first) <= expected
+    on_time = Commitment.objects.filter(pk__in=[7, 200_000])
+    assert sorted(on_time.search_ids(term, limit=10)) == [7, 200_000]
+
+
+@pytest.mark.django_db
+def test_a_search_counts_commitments_newer_than_the_newest_id_it_kept(monkeypatch):
+    make_world(["加装电梯"] * 3)
+    for commitment, pk in zip(Commitment.objects.order_by("pk"), [7, 40_000, 200_000], strict=True):
+        Commitment.objects.filter(pk=commitment.pk).update(id=pk)
+    # As a worker would have kept it before the last two were made (kept.py).
+    monkeypatch.setattr("commitments.models.commitments.newest_commitment_id", lambda: 7)
+
+    assert sorted(Commitment.objects.search_ids("电梯", limit=10)) == [7, 40_000, 200_000]
 
 
 @pytest.mark.django_db

@@ -66,14 +66,15 @@ def title_bigrams():
     return Func(F("title"), function="tracker_bigrams", output_field=ArrayField(models.TextField()))
 
 
-def gram_array():
-    """A commitment's bigrams as a text array, as the index of migration 0017 holds them
-    (PostgreSQL)."""
+def gram_buckets():
+    """A commitment's bigrams, each marked with its bucket of ids (`电梯#3`), as the index of
+    migration 0019 holds them (PostgreSQL)."""
     from django.contrib.postgres.fields import ArrayField
 
     return Func(
         F("search_grams"),
-        function="tracker_gram_array",
+        F("id"),
+        function="tracker_gram_buckets",
         output_field=ArrayField(models.TextField()),
     )
 
@@ -97,6 +98,10 @@ def handled_by(organisation, field: str = "pk") -> Q:
     else:
         led = Q(**{f"{field}__in": Commitment.objects.filter(lead_organisation=organisation)})
     return led | Q(**{f"{field}__in": co_handled})
+
+
+def newest_commitment_id() -> int:
+    return Commitment.objects.aggregate(newest=models.Max("pk"))["newest"] or 0
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -156,21 +161,28 @@ class CommitmentQuerySet(models.QuerySet):
         replies = Reply.objects.filter(reply_date__year=year)
         return self.filter(Q(session__in=sessions) | Q(session__isnull=True, reply__in=replies))
 
-    def search(self, text, *, counting=False):
+    def search(self, text, *, buckets=()):
         """Commitments whose title, promised text or proposal title contains `text`.
 
-        `counting`: for a query that only counts the matches or lists their ids, unordered. The
-        bigrams are then looked up in the array index (migration 0017), which needs no row read
-        again to tell that it holds them. In the order of a list, PostgreSQL may instead walk
-        the list's index and test each commitment's bigrams on the way, which the JSON does
-        cheaply and the array, made from the JSON for each row, does not (15 ms instead of 4)."""
-        from ..search import grams_decide, index_serves_search, term_grams
+        `buckets`: only the commitments of these buckets of ids, their bigrams looked up in the
+        index of migration 0019, which tells that a row holds them without reading it again to
+        test its JSON (search_ids). Otherwise, in the order of a list, PostgreSQL may walk the
+        list's index and test each commitment's bigrams on the way, which the JSON does cheaply
+        and the array, made from the JSON for each row, does not (15 ms instead of 4)."""
+        from ..search import bucket_grams, grams_decide, index_serves_search, term_grams
 
         queryset = self
         grams = term_grams(text) if index_serves_search() else None
-        if grams and counting:
-            queryset = queryset.alias(gram_array=gram_array())
-            held = Q(gram_array__contains=grams)
+        if grams and buckets:
+            queryset = queryset.alias(gram_buckets=gram_buckets())
+            marked = [bucket_grams(grams, bucket) for bucket in buckets]
+            if len(grams) == 1:
+                # One bigram in any of the buckets: a single lookup of the index.
+                held = Q(gram_buckets__overlap=[gram for (gram,) in marked])
+            else:
+                held = Q()
+                for bucket_grams_ in marked:
+                    held |= Q(gram_buckets__contains=bucket_grams_)
         elif grams:
             held = Q(search_grams__contains=grams)
         if grams and grams_decide(text):
@@ -196,6 +208,31 @@ class CommitmentQuerySet(models.QuerySet):
             | Q(**{f"promised_text__{lookup}": text})
             | Q(reply__in=Reply.objects.filter(proposal__in=proposals))
         )
+
+    def search_ids(self, text, limit):
+        """The ids of at most `limit` of these commitments that contain `text`, in no order: for
+        counting a search's matches up to a limit, or listing them when there are no more.
+
+        On PostgreSQL, from the index of migration 0019, in one statement that stops at the
+        limit: the newest bucket of ids, then the one before, then all the older ones. A GIN
+        index builds the set of every row that holds a bigram before it returns the first, so
+        counting a common word's first 1,001 matches over the whole table grew with the table
+        (13 ms for 推进 at 300,000 commitments); a bucket holds at most 32,768 (0.6 ms)."""
+        from ..kept import kept
+        from ..search import GRAM_BUCKET_BITS, gram_bucket, index_serves_search, term_grams
+
+        if not index_serves_search() or term_grams(text) is None:
+            return list(self.search(text).order_by().values_list("pk", flat=True)[:limit])
+        newest = gram_bucket(kept("newest-commitment", newest_commitment_id))
+        parts = [self.search(text, buckets=[newest])]
+        if newest >= 1:
+            parts.append(self.search(text, buckets=[newest - 1]))
+        if newest >= 2:
+            parts.append(self.search(text, buckets=range(newest - 1)))
+        # Commitments made since the newest id was read (kept.py), from the JSON's index.
+        parts.append(self.search(text).filter(pk__gte=(newest + 1) << GRAM_BUCKET_BITS))
+        parts = [part.order_by().values_list("pk", flat=True) for part in parts]
+        return list(parts[0].union(*parts[1:], all=True)[:limit])
 
     def public(self):
         """Everything the public may see: commitments come from published reply letters."""

@@ -280,7 +280,7 @@ class CommitmentListView(FilterView):
             # it the list says "more than" and its pages run to the limit; the export holds every
             # match.
             limit = settings.TRACKER_SEARCH_COUNT_LIMIT
-            ids = list(self.filterset.counted_qs().values_list("pk", flat=True)[: limit + 1])
+            ids = self.filterset.matching_ids(limit + 1)
             known = len(ids)
             if known > limit:
                 self.count_limit = limit
