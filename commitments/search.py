@@ -11,8 +11,8 @@ as 招商, is its own only bigram: holding it is containing it, and the index al
 (`grams_decide`), as the sets are made again whenever one of the three texts changes. A query
 that only counts the matches or lists their ids looks the bigrams up instead in a GIN index over
 the same set as a text array, each bigram marked with its commitment's bucket of ids (migration
-0019): it tells that a row holds them without reading the row again to test its JSON, and, asked
-bucket by bucket, stops at the count's limit within a bucket or two for a common word. SQLite,
+0019): it tells that a row holds them without reading the row again to test its JSON, and, asked for
+the newest buckets first, stops at the count's limit within them for a common word. SQLite,
 one-character terms and terms with letters whose case folds unevenly keep the plain scan.
 
 Case: `icontains` compares UPPER(text) with UPPER(term). The grams are taken from the text with

@@ -44,6 +44,18 @@ def found(client, query=""):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_search_finds_a_new_commitment_at_once_in_a_bucket_of_ids_it_had_not_asked(
+    kept_counts, client, commitment, reply, bureau
+):
+    assert found(client, "q=停车") == 1  # the proposal's title: 关于改善社区停车的建议
+
+    # Past the kept newest id's bucket (CommitmentQuerySet.search_ids), as a new letter's are.
+    add_commitment(reply, bureau, 2, id=commitment.pk + 100_000)
+
+    assert found(client, "q=停车") == 2
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_overview_and_scorecard_count_a_new_commitment_at_once(
     kept_counts, client, commitment, reply, bureau
 ):

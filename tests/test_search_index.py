@@ -5,12 +5,11 @@ import re
 
 import pytest
 from django.db import connection
-from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitments.filters import CommitmentFilter
-from commitments.models import Commitment, InArray, Proposal, Reply, Session
+from commitments.models import Commitment, Proposal, Reply, Session
 from commitments.search import term_grams, text_grams
 
 # Short alphabets, so that random terms often occur in random texts.
@@ -225,43 +224,6 @@ def test_a_search_counts_matches_in_every_bucket_of_ids_up_to_its_limit(term):
     assert len(first) == 2 and set(first) <= expected
     on_time = Commitment.objects.filter(pk__in=[7, 200_000])
     assert sorted(on_time.search_ids(term, limit=10)) == [7, 200_000]
-
-
-@pytest.mark.django_db
-def test_a_search_counts_commitments_newer_than_the_newest_id_it_kept(monkeypatch):
-    make_world(["加装电梯"] * 3)
-    for commitment, pk in zip(Commitment.objects.order_by("pk"), [7, 40_000, 200_000], strict=True):
-        Commitment.objects.filter(pk=commitment.pk).update(id=pk)
-    # As a worker would have kept it before the last two were made (kept.py).
-    monkeypatch.setattr("commitments.models.commitments.newest_commitment_id", lambda: 7)
-
-    assert sorted(Commitment.objects.search_ids("电梯", limit=10)) == [7, 40_000, 200_000]
-
-
-@pytest.mark.django_db
-def test_a_search_s_matches_sorted_among_themselves_are_those_an_in_list_finds():
-    make_world([f"加装电梯第{n}批" for n in range(6)])
-    ids = list(Commitment.objects.order_by("pk").values_list("pk", flat=True))
-    chosen = [ids[0], ids[3], None, ids[3], 10**9]
-
-    among = Commitment.objects.filter(InArray(F("pk"), chosen)).values_list("pk", flat=True)
-    listed = Commitment.objects.filter(pk__in=chosen).values_list("pk", flat=True)
-
-    assert sorted(among) == sorted(listed) == [ids[0], ids[3]]
-    assert not Commitment.objects.filter(InArray(F("pk"), [])).exists()
-    assert not Commitment.objects.filter(InArray(F("pk"), [None])).exists()
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array is PostgreSQL's")
-@pytest.mark.django_db
-def test_a_search_s_matches_are_sent_as_one_array_not_a_parameter_each():
-    make_world([f"加装电梯第{n}批" for n in range(6)])
-    ids = list(Commitment.objects.values_list("pk", flat=True))
-
-    sql, params = Commitment.objects.filter(InArray(F("pk"), ids)).query.sql_with_params()
-
-    assert '"id" = ANY(%s)' in sql
-    assert params == (ids,)
 
 
 @pytest.mark.django_db
