@@ -7,6 +7,7 @@ For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
+import gc
 import os
 from importlib import import_module
 
@@ -22,3 +23,10 @@ application = get_wsgi_application()
 # thousand requests, deploy/gunicorn.conf.py) waited about 0.4 s longer, mostly for the letter
 # parser's patterns.
 import_module(settings.ROOT_URLCONF)
+
+# What the worker has loaded so far (Django, the views, the templates: about 100,000 objects)
+# stays for the worker's life. Frozen, it is out of the garbage collector's sight, and the oldest
+# generation's collections stop walking it: in-process, over 1,000 searches, they took up to
+# 80 ms each (a search about 10), frozen at most 7. Ten-second loads rarely meet one: their
+# throughput and p99 were the same either way.
+gc.freeze()
