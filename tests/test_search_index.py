@@ -227,6 +227,17 @@ def test_a_search_counts_matches_in_every_bucket_of_ids_up_to_its_limit(term):
 
 
 @pytest.mark.django_db
+def test_two_character_words_searched_one_after_another_each_count_their_own_matches():
+    """A two-character word's count is compiled once and reused for the next word."""
+    make_world(["加装电梯", "河道整治", "电梯维保", "其他", "河道保洁", "整治电梯"])
+    for commitment, pk in zip(Commitment.objects.order_by("pk"), range(6), strict=True):
+        Commitment.objects.filter(pk=commitment.pk).update(id=100_000 + pk * 40_000)
+
+    for word in ["电梯", "河道", "整治", "维保", "找不"]:
+        assert sorted(Commitment.objects.search_ids(word, limit=10)) == sorted(scan(word))
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("sort", ["updated", "target", "status"])
 def test_a_search_beyond_its_limit_lists_its_first_matches_in_the_list_s_order(
     client, sort, settings
