@@ -164,11 +164,12 @@ class CommitmentFilter(django_filters.FilterSet):
     counting = False
 
     def matching_ids(self, limit):
-        """The ids of at most `limit` of the filtered commitments, in no order, for counting a
-        text search's matches (CommitmentQuerySet.search_ids)."""
+        """The ids of at most `limit` of the filtered commitments that contain the text searched
+        for, for counting them: fewer than `limit` are all of them, in the list's order
+        (CommitmentQuerySet.search_ids)."""
         self.counting = True
         try:
-            queryset = super().filter_queryset(self.queryset.all())
+            queryset = self.filter_queryset(self.queryset.all())
         finally:
             self.counting = False
         return queryset.search_ids(self.form.cleaned_data["q"].strip(), limit)

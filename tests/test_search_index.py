@@ -185,12 +185,14 @@ def test_a_search_within_the_limit_gives_the_exact_number(client, settings):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("sort", ["updated", "target", "status"])
-def test_a_search_s_pages_list_its_matches_in_the_list_s_order(client, sort, settings):
+@pytest.mark.parametrize("first_id", [1, 70_000])  # ids in buckets 0 and 1, or 2 and 3
+def test_a_search_s_pages_list_its_matches_in_the_list_s_order(client, sort, first_id, settings):
     settings.TRACKER_SEARCH_COUNT_LIMIT = 30
     make_world([f"加装电梯第{n}批" for n in range(25)] + ["其他"])
     statuses = ["on_track", "stalled", "completed", "not_started"]
     for index, pk in enumerate(Commitment.objects.order_by("pk").values_list("pk", flat=True)):
         Commitment.objects.filter(pk=pk).update(
+            id=first_id + index * 1_500,
             status=statuses[index % len(statuses)],
             current_target_date=datetime.date(2025, 1, 1 + index % 7),
         )
