@@ -145,6 +145,20 @@ def test_the_list_filter_shows_what_was_chosen_and_every_organisation(
     assert 'value="new-test-bureau"' in client.get("/en/commitments/").content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_search_box_shows_each_search_s_own_words(kept_counts, client, commitment):
+    def searched(page):
+        return re.search(r'<input type="search" name="q" id="id_q" [^>]*value="([^"]*)"', page)[1]
+
+    first = client.get("/en/commitments/?q=加装&status=on_track").content.decode()
+    second = client.get("/en/commitments/?q=电梯&status=on_track").content.decode()
+    cleared = client.get("/en/commitments/?status=on_track").content.decode()
+
+    assert [searched(first), searched(second), searched(cleared)] == ["加装", "电梯", ""]
+    assert re.findall(r'<option value="([^"]*)" selected>', second) == ["on_track"]
+    assert "Filter and sort" in second and "Apply filters" in second
+
+
 def awaiting_count(page):
     return int(re.search(r'Awaiting my decision <span class="count">\((\d+)\)</span>', page)[1])
 
