@@ -158,21 +158,32 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.search(value) if value and not self.counting else queryset
+        return queryset.search(value) if value and not self.without_text else queryset
 
-    # Set while matching_ids filters: the filter methods are bound to this FilterSet.
-    counting = False
+    # Set while unsearched() filters: the filter methods are bound to this FilterSet.
+    without_text = False
 
     def matching_ids(self, limit):
         """The ids of at most `limit` of the filtered commitments that contain the text searched
         for, for counting them: fewer than `limit` are all of them, in the list's order
         (CommitmentQuerySet.search_ids)."""
-        self.counting = True
+        return self.unsearched().search_ids(self.searched_text(), limit)
+
+    def page_ids(self, start, stop):
+        """The ids of a page of the filtered commitments that contain the text searched for, in
+        the list's order (CommitmentQuerySet.search_page_ids)."""
+        return self.unsearched().search_page_ids(self.searched_text(), start, stop)
+
+    def unsearched(self):
+        """The commitments as filtered and ordered, but for the text searched for."""
+        self.without_text = True
         try:
-            queryset = self.filter_queryset(self.queryset.all())
+            return self.filter_queryset(self.queryset.all())
         finally:
-            self.counting = False
-        return queryset.search_ids(self.form.cleaned_data["q"].strip(), limit)
+            self.without_text = False
+
+    def searched_text(self):
+        return self.form.cleaned_data["q"].strip()
 
     def filter_organisation(self, queryset, name, organisation):
         return queryset.for_organisation(organisation)

@@ -244,19 +244,30 @@ def test_two_character_words_searched_one_after_another_each_count_their_own_mat
 def test_a_search_beyond_its_limit_lists_its_first_matches_in_the_list_s_order(
     client, sort, settings
 ):
-    settings.TRACKER_SEARCH_COUNT_LIMIT = 5
-    make_world([f"加装电梯第{n}批" for n in range(12)])
+    """Each word's pages, one word after another: a two-character word's page is compiled once
+    and reused for the next word (search_page_ids)."""
+    settings.TRACKER_SEARCH_COUNT_LIMIT = 25
+    # Each word in 60 commitments, 30 by their text and 30 by their proposal's (make_world).
+    words = [f"加装电梯第{n}批" for n in range(30)] + [f"河道整治第{n}段" for n in range(30)]
+    make_world(words + ["其他事项"] * 60)
     for index, pk in enumerate(Commitment.objects.order_by("pk").values_list("pk", flat=True)):
         Commitment.objects.filter(pk=pk).update(
             status=["on_track", "stalled", "completed"][index % 3],
             current_target_date=datetime.date(2025, 1, 1 + index % 5),
         )
-
-    html = client.get(f"/en/commitments/?q=电梯&sort={sort}").content.decode()
-
-    shown = re.findall(r'<h2 class="card-title"><a href="/en/commitments/(\d+)/">', html)
     in_order = CommitmentFilter({"sort": sort}, queryset=Commitment.objects.all()).qs
-    assert shown == [str(pk) for pk in in_order.values_list("pk", flat=True)[:6]]
+
+    for word in ["电梯", "河道", "加装电梯"]:
+        shown = []
+        for page in (1, 2):
+            html = client.get(f"/en/commitments/?q={word}&sort={sort}&page={page}").content
+            assert "More than 25 commitments found" in html.decode()
+            found = r'<h2 class="card-title"><a href="/en/commitments/(\d+)/">'
+            shown += re.findall(found, html.decode())
+
+        matching = scan(word)
+        first = [str(pk) for pk in in_order.values_list("pk", flat=True) if pk in matching]
+        assert shown == first[:26], word  # up to the limit and one more
 
 
 @pytest.mark.django_db

@@ -234,6 +234,18 @@ class CommitmentQuerySet(models.QuerySet):
         ids = list(found[:limit])
         return sorted_ids(self, ids) if ids and len(ids) < limit and self.query.order_by else ids
 
+    def search_page_ids(self, text, start, stop):
+        """The ids of the commitments from `start` to `stop`, in the queryset's order, among
+        these that contain `text`: a page of a search with more matches than search_ids
+        counts."""
+        from ..search import grams_decide, index_serves_search, term_grams
+        from .search_ids import word_page_ids
+
+        if index_serves_search() and not self.query.where and grams_decide(text):
+            if term_grams(text) is not None:
+                return word_page_ids(self, text, start, stop)
+        return list(self.search(text).values_list("pk", flat=True)[start:stop])
+
     def bucket_union(self, text, newest, *, columns=()):
         """The ids (with `columns`) of the matches in the newest two buckets, then in the older
         ones."""

@@ -257,12 +257,13 @@ class CommitmentListView(FilterView):
 
     def filtered(self, request):
         """As FilterView.get, but an organisation's list kept in order (listed_organisation)
-        leaves the commitments unfiltered: its page comes from its own index and its count from
-        the kept counts, and building the "leads or co-handles" filter alone took 0.5 ms."""
+        and a search leave the commitments unfiltered: their pages and counts come from their
+        own statements (paginate_queryset), and building the "leads or co-handles" filter alone
+        took 0.5 ms, a search's as long."""
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filterset.is_valid():
             self.object_list = self.filterset.queryset.none()
-        elif self.listed_organisation() is not None:
+        elif self.searched() or self.listed_organisation() is not None:
             self.object_list = self.filterset.queryset
         else:
             self.object_list = self.filterset.qs
@@ -293,20 +294,24 @@ class CommitmentListView(FilterView):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         # The page's ids first, then those 20 rows with what the cards show (rows_by_ids).
         start = (page.number - 1) * paginator.per_page
-        end = start + paginator.per_page
+        end = min(start + paginator.per_page, paginator.count)
         if self.matches is not None:
             # A search within the limit: its matches, already found and sorted (search_ids).
             ids = self.matches[start:end]
+        elif self.count_limit is not None:
+            # A search beyond the limit: the page's ids in the list's order (search_page_ids),
+            # sorted among the commitments alone. PostgreSQL cannot tell how many commitments
+            # hold a word's bigrams, guesses a few, and joined every match to its reply,
+            # proposal and bureau before sorting (32 ms for 2,500 matches).
+            ids = self.filterset.page_ids(start, end)
         elif (organisation := self.listed_organisation()) is not None:
             # An organisation's list as it is kept in order (organisation_lists.py).
             ids = organisation_lists.page_ids(organisation, start, end)
         else:
             # The ids sorted among the commitments alone, then their rows with what the cards
-            # show (compiled once: compiling the join took longer than running it). A search:
-            # PostgreSQL cannot tell how many commitments hold a word's bigrams, guesses a few,
-            # and joined every match to its reply, proposal and bureau before sorting (32 ms for
-            # 2,500 matches). The stale ones by last update: their ids and the order's keys are
-            # in an index of their own (filters.py), their rows are not.
+            # show (compiled once: compiling the join took longer than running it). The stale
+            # ones by last update: their ids and the order's keys are in an index of their own
+            # (filters.py), their rows are not.
             ids = list(rows.values_list("pk", flat=True))
         found = {row.pk: row for row in self.rows_by_ids.rows(ids)}
         rows = page.object_list = [found[pk] for pk in ids if pk in found]
