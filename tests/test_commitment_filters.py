@@ -2,7 +2,7 @@
 once (commitments/filters.py copies the class's filters rather than deep-copying them)."""
 
 from commitments.filters import CommitmentFilter
-from commitments.models import Commitment, Status
+from commitments.models import Commitment, Organisation, Status
 
 
 def test_filtersets_made_together_each_filter_with_their_own_values(reply, bureau, other_bureau):
@@ -27,3 +27,21 @@ def test_filtersets_made_together_each_filter_with_their_own_values(reply, burea
     # The class's own filters are left as they were: no FilterSet of their own.
     assert not any(hasattr(f, "parent") for f in CommitmentFilter.base_filters.values())
     assert list(CommitmentFilter({"organisation": bureau.slug}).qs) == [led]
+
+
+def test_filter_forms_one_after_another_each_check_their_own_values(bureau):
+    """The forms share their fields' options (CopiedFields), never what one form was given or
+    found: an organisation added between two requests is a valid choice in the second."""
+    unknown = CommitmentFilter({"organisation": "new-bureau", "year": "1900"})
+    assert not unknown.is_valid()
+    assert set(unknown.errors) == {"organisation", "year"}
+
+    Organisation.objects.create(name="新设局", slug="new-bureau")
+    known = CommitmentFilter({"organisation": "new-bureau", "status": "completed"})
+    plain = CommitmentFilter({"organisation": bureau.slug})
+
+    assert known.is_valid() and plain.is_valid()
+    assert known.form.cleaned_data["organisation"].slug == "new-bureau"
+    assert plain.form.cleaned_data["organisation"] == bureau
+    assert plain.form.cleaned_data["status"] == ""
+    assert not unknown.is_valid()  # its own errors, kept
