@@ -336,6 +336,7 @@ def measure_misses(args, env, rows_by_path, cookie, search_paths) -> Row:
             if row.problem:
                 continue
             page_cookie = cookie if row.group == "signed-in" else ""
+            growth.prewarm(os.environ["DATABASE_URL"])
             row.miss_load = loaded(app, path, args, page_cookie)
             print(f"  {row.name}, page cache off: {row.miss_load.requests_per_second:,.1f} req/s")
         return measure_walk(args, app, search_paths, SEARCH_TERMS_NAME, SEARCH_TERMS_TARGET)
@@ -347,8 +348,10 @@ def measure_random_pages(args, app, paths) -> Row:
 
 
 def measure_walk(args, app, paths, name, target) -> Row:
-    """A load on `app` whose every request takes the next of `paths`."""
+    """A load on `app` whose every request takes the next of `paths`, the database read into
+    memory first (growth.prewarm)."""
     row = Row(name, "random", miss_target=target)
+    growth.prewarm(os.environ["DATABASE_URL"])
     warm_up, walked = loadgen.split_warm_up(paths)
     for path in warm_up:
         loadgen.fetch(app.base_url + path)
