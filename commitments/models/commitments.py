@@ -238,12 +238,11 @@ class CommitmentQuerySet(models.QuerySet):
         """The ids of the commitments from `start` to `stop`, in the queryset's order, among
         these that contain `text`: a page of a search with more matches than search_ids
         counts."""
-        from ..search import grams_decide, index_serves_search, term_grams
+        from ..search import grams_decide, index_serves_search
         from .search_ids import word_page_ids
 
-        if index_serves_search() and not self.query.where and grams_decide(text):
-            if term_grams(text) is not None:
-                return word_page_ids(self, text, start, stop)
+        if index_serves_search() and grams_decide(text) and not self.query.where:
+            return word_page_ids(self, text, start, stop)
         return list(self.search(text).values_list("pk", flat=True)[start:stop])
 
     def bucket_union(self, text, newest, *, columns=()):

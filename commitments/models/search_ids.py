@@ -53,10 +53,10 @@ def word_ids(queryset, word, newest, limit) -> list:
 def word_page_ids(queryset, word, start, stop) -> list:
     """The ids of the matches from `start` to `stop` in the queryset's order, for a word of two
     characters without case and no other filter: a page of a search beyond the count's limit.
-    As word_ids, compiled once (building the filtered, ordered queryset and compiling it took
-    0.5 ms, as long as PostgreSQL took to walk the list's order to a common word's page), with
-    LIMIT and OFFSET as parameters. Planned for each word: a common word's page is found by
-    walking the list's order, a rarer one's by sorting its matches."""
+    As word_ids, compiled once (building the filtered, ordered queryset and compiling it was
+    about 440 Python calls of each such search), with LIMIT and OFFSET as parameters. Planned for
+    each word: a common word's page is found by walking the list's order, a rarer one's by
+    sorting its matches."""
     key = (queryset.db, tuple(queryset.query.order_by))
     compiled = WORD_PAGE_SQL.get(key)
     if compiled is None:
